@@ -1,0 +1,49 @@
+package org.jvirtiofs.posix;
+
+import java.nio.ByteBuffer;
+import org.jvirtiofs.posix.jnr.Native;
+import org.jvirtiofs.posix.jnr.PosixCalls;
+import org.jvirtiofs.posix.jnr.Scratch;
+
+/** The calling process and thread: pid, file-system credentials and resource limits. */
+public final class ThisProcess {
+    private ThisProcess() {
+    }
+
+    /** getpid(2). */
+    public static int getpid() {
+        return PosixCalls.getpid();
+    }
+
+    /**
+     * setfsuid(2) for the calling thread only (so a worker can act as a client's uid):
+     * returns the previous fsuid. It reports no errors: check by calling it again.
+     */
+    public static int setfsuid(int fsuid) {
+        return Native.libc().setfsuid(fsuid);
+    }
+
+    /** setfsgid(2) for the calling thread only: returns the previous fsgid. */
+    public static int setfsgid(int fsgid) {
+        return Native.libc().setfsgid(fsgid);
+    }
+
+    /** getrlimit(2), e.g. of {@link Rlimit#RLIMIT_NOFILE}. */
+    public static Rlimit getrlimit(int resource) throws PosixException {
+        Scratch scratch = Scratch.get();
+        ByteBuffer buf = scratch.struct(16);
+        if (Native.libc().getrlimit(resource, scratch.structAddress(0)) < 0) {
+            throw Native.error("getrlimit", Integer.toString(resource));
+        }
+        return new Rlimit(buf.getLong(0), buf.getLong(8));
+    }
+
+    /** setrlimit(2); raising the hard limit needs CAP_SYS_RESOURCE. */
+    public static void setrlimit(int resource, Rlimit limit) throws PosixException {
+        Scratch scratch = Scratch.get();
+        scratch.struct(16).putLong(0, limit.cur()).putLong(8, limit.max());
+        if (Native.libc().setrlimit(resource, scratch.structAddress(0)) < 0) {
+            throw Native.error("setrlimit", Integer.toString(resource));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.jvirtiofs.posix.runtime;
+
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.Rlimit;
+import org.jvirtiofs.posix.ThisProcess;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Prepares the process for serving large trees when the platform starts: loads the native
+ * libraries once (so a broken native setup fails here, loudly, not on a guest's first request)
+ * and raises the soft limit on open files to the hard limit, since a share of 100k files holds
+ * many descriptors.
+ */
+@Component(immediate = true, service = NativeRuntime.class)
+public final class NativeRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+
+    private volatile Rlimit openFiles;
+
+    @Activate
+    void activate() throws PosixException {
+        openFiles = raiseOpenFileLimit();
+        LOG.info("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
+    }
+
+    /** The open-files limit as set at activation. */
+    public Rlimit openFiles() {
+        return openFiles;
+    }
+
+    /** Sets the soft RLIMIT_NOFILE to the hard one; returns the limit now in force. */
+    static Rlimit raiseOpenFileLimit() throws PosixException {
+        Rlimit now = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        if (now.cur() != now.max()) {
+            now = new Rlimit(now.max(), now.max());
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, now);
+        }
+        return now;
+    }
+}

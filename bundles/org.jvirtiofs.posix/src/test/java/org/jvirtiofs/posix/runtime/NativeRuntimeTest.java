@@ -1,0 +1,23 @@
+package org.jvirtiofs.posix.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.jvirtiofs.posix.Rlimit;
+import org.jvirtiofs.posix.ThisProcess;
+import org.junit.jupiter.api.Test;
+
+class NativeRuntimeTest {
+    @Test
+    void activationRaisesTheSoftOpenFileLimitToTheHardLimit() throws Exception {
+        Rlimit before = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, new Rlimit(Math.min(before.max(), 256), before.max()));
+        try {
+            new NativeRuntime().activate();
+            Rlimit after = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+            assertEquals(before.max(), after.cur());
+            assertEquals(before.max(), after.max());
+        } finally {
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
+        }
+    }
+}
