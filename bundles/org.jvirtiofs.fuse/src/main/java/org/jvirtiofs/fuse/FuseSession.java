@@ -1,0 +1,187 @@
+package org.jvirtiofs.fuse;
+
+import static org.jvirtiofs.fuse.FuseOpcode.*;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.fuse.wire.FuseInHeader;
+import org.jvirtiofs.fuse.wire.FuseOutHeader;
+import org.jvirtiofs.fuse.wire.ReplyWriter;
+import org.jvirtiofs.fuse.wire.RequestReader;
+
+/**
+ * One FUSE connection (a mount) served by one provider: decodes each request, calls the
+ * {@link FuseFilesystem}, encodes the reply, and keeps the INIT-to-DESTROY state.
+ *
+ * <p>Transport-neutral: a request arrives as readable segments and its reply goes into writable
+ * segments (guest memory of one descriptor chain, or a /dev/fuse buffer); the session never
+ * sees sockets or file descriptors. Thread-safe: any number of workers may call
+ * {@link #handle} at once, FORGETs from another queue included.
+ *
+ * <p>Nothing a guest sends can throw out of {@link #handle} or wedge the session: malformed
+ * requests get EINVAL when a reply can be formed (the header was read and 16 bytes are writable)
+ * and are dropped with a log line otherwise.
+ */
+public final class FuseSession {
+    private final FuseFilesystem fs;
+    private final SessionOptions options;
+    private final ProtocolLog log = new ProtocolLog();
+    private final InitOps init;
+    private final Op[] ops = new Op[FUSE_TMPFILE + 1];
+
+    /** A session serving {@code fs}, negotiating with {@code options}; waits for INIT. */
+    public FuseSession(FuseFilesystem fs, SessionOptions options) {
+        this.fs = Objects.requireNonNull(fs, "fs");
+        this.options = Objects.requireNonNull(options, "options");
+        this.init = new InitOps(fs, options);
+        new EntryOps(fs, log).register(ops);
+        new AttrOps(fs).register(ops);
+        new FileOps(fs, log).register(ops);
+        new FileSpaceOps(fs).register(ops);
+        new DirOps(fs).register(ops);
+        new XattrOps(fs).register(ops);
+        new LockOps(fs).register(ops);
+        ops[FUSE_DESTROY] = init::destroy;
+    }
+
+    /** The options this session negotiates with. */
+    public SessionOptions options() {
+        return options;
+    }
+
+    /** The provider this session serves. */
+    public FuseFilesystem filesystem() {
+        return fs;
+    }
+
+    /** Whether INIT succeeded and no DESTROY followed. */
+    public boolean isInitialized() {
+        return init.state() != null;
+    }
+
+    /**
+     * Serves one request. Each buffer's position..limit is one segment; their positions, limits
+     * and byte order are left as they were. The request may be split across the readable
+     * segments at any byte; the reply (fuse_out_header and payload) is written from the start of
+     * the writable segments on.
+     *
+     * @param readable the request: fuse_in_header, arguments, WRITE payload
+     * @param writable where the reply goes; may be empty for requests without one (FORGET)
+     * @return the reply's length in bytes, to report as the used length; 0 if there is no reply
+     */
+    public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
+        int opcode = -1;
+        try {
+            RequestReader in = new RequestReader(readable);
+            ReplyWriter out = new ReplyWriter(writable);
+            if (in.remaining() < FuseInHeader.SIZE) {
+                return truncated(in, out);
+            }
+            FuseInHeader h = FuseInHeader.read(in);
+            opcode = h.opcode();
+            return serve(h, in, out);
+        } catch (FsException | RuntimeException e) {
+            // Only a transport bug (null segments, read-only reply memory) or a session bug gets
+            // here; the header is unknown or unwritable, so there is no reply.
+            log.bug(opcode, e instanceof RuntimeException re ? re : new IllegalStateException(e));
+            return 0;
+        }
+    }
+
+    /** {@link #handle(ByteBuffer[], ByteBuffer[])} for a request and reply of one segment each. */
+    public int handle(ByteBuffer readable, ByteBuffer writable) {
+        return handle(new ByteBuffer[] {readable}, new ByteBuffer[] {writable});
+    }
+
+    /**
+     * Ends the connection without a DESTROY request, e.g. when the device is reset or the
+     * transport stops: the provider drops its nodes and handles, and the next request must be
+     * INIT.
+     */
+    public void destroy() {
+        try {
+            init.destroy();
+        } catch (RuntimeException e) {
+            log.bug(FUSE_DESTROY, e);
+        }
+    }
+
+    private int truncated(RequestReader in, ReplyWriter out) throws FsException {
+        if (in.remaining() < FuseOutHeader.SIZE) {
+            log.fragment(in.remaining());
+            return 0;
+        }
+        // len, opcode and unique are the first 16 bytes: enough to answer.
+        var b = in.struct(FuseOutHeader.SIZE);
+        int opcode = b.getInt(4);
+        long unique = b.getLong(8);
+        log.badRequest("header truncated to " + (in.remaining() + 16) + " bytes", opcode, unique);
+        return errorOrDrop(opcode, unique, out, Errno.EINVAL);
+    }
+
+    private int serve(FuseInHeader h, RequestReader in, ReplyWriter out) {
+        int avail = in.remaining() + FuseInHeader.SIZE;
+        if (Integer.compareUnsigned(h.len(), FuseInHeader.SIZE) < 0
+                || Integer.compareUnsigned(h.len(), avail) > 0) {
+            log.badRequest("in.len " + Integer.toUnsignedString(h.len()) + " but " + avail
+                    + " bytes readable", h.opcode(), h.unique());
+            return errorOrDrop(h.opcode(), h.unique(), out, Errno.EINVAL);
+        }
+        // A transport may hand over a buffer longer than the request: in.len is the truth.
+        in.limit(h.len());
+        boolean noReply = isNoReply(h.opcode());
+        if (!noReply && out.capacity() < FuseOutHeader.SIZE) {
+            // Not even room for an error; don't call the provider for a reply nobody gets.
+            log.badRequest("only " + out.capacity() + " writable bytes", h.opcode(), h.unique());
+            return 0;
+        }
+        try {
+            return dispatch(h, in, out, noReply);
+        } catch (FsException e) {
+            return noReply ? 0 : out.finishError(h.unique(), wireErrno(e.errno()));
+        } catch (RuntimeException e) {
+            log.bug(h.opcode(), e);
+            return noReply ? 0 : out.finishError(h.unique(), Errno.EIO);
+        }
+    }
+
+    private int dispatch(FuseInHeader h, RequestReader in, ReplyWriter out, boolean noReply)
+            throws FsException {
+        int opcode = h.opcode();
+        if (opcode == FUSE_INIT) {
+            return init.init(new FuseRequest(h, in, out, null));
+        }
+        if (opcode == FUSE_INTERRUPT || opcode == FUSE_NOTIFY_REPLY) {
+            // virtiofs never interrupts, and a request in progress can't be stopped anyway; we
+            // send no notifications, so a NOTIFY_REPLY answers nothing.
+            return 0;
+        }
+        Negotiated state = init.state();
+        if (state == null) {
+            if (!noReply) {
+                log.badRequest("before INIT", opcode, h.unique());
+            }
+            throw FsException.of(Errno.EIO);
+        }
+        Op op = opcode >= 0 && opcode < ops.length ? ops[opcode] : null;
+        if (op == null) {
+            throw FsException.of(Errno.ENOSYS);
+        }
+        return op.handle(new FuseRequest(h, in, out, state));
+    }
+
+    private int errorOrDrop(int opcode, long unique, ReplyWriter out, int errno) {
+        if (isNoReply(opcode) || out.capacity() < FuseOutHeader.SIZE) {
+            return 0;
+        }
+        return out.finishError(unique, errno);
+    }
+
+    /** The kernel takes only -1..-511 as errors; anything else from a provider becomes EIO. */
+    private static int wireErrno(int errno) {
+        return errno > 0 && errno < 512 ? errno : Errno.EIO;
+    }
+}

@@ -1,0 +1,37 @@
+package org.jvirtiofs.fuse;
+
+import static org.jvirtiofs.fuse.FuseOpcode.*;
+
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.fuse.wire.FuseInArgs.FuseLkIn;
+import org.jvirtiofs.fuse.wire.FuseOutArgs.FuseLkOut;
+
+/** Remote locks (POSIX_LOCKS, FLOCK_LOCKS): GETLK, SETLK, SETLKW. */
+final class LockOps {
+    private final FuseFilesystem fs;
+
+    LockOps(FuseFilesystem fs) {
+        this.fs = fs;
+    }
+
+    void register(Op[] t) {
+        t[FUSE_GETLK] = this::getlk;
+        t[FUSE_SETLK] = r -> setlk(r, false);
+        t[FUSE_SETLKW] = r -> setlk(r, true);
+    }
+
+    private int getlk(FuseRequest r) throws FsException {
+        FuseLkIn in = FuseLkIn.read(r.in);
+        r.reserve(FuseLkOut.SIZE);
+        FuseLkOut.encode(r.out, fs.getlk(r.ctx(), r.nodeId(), in.fh(), in.owner(), in.lk()));
+        return r.reply();
+    }
+
+    private int setlk(FuseRequest r, boolean sleep) throws FsException {
+        FuseLkIn in = FuseLkIn.read(r.in);
+        boolean flock = (in.lkFlags() & FuseConstants.FUSE_LK_FLOCK) != 0;
+        fs.setlk(r.ctx(), r.nodeId(), in.fh(), in.owner(), in.lk(), flock, sleep);
+        return r.replyEmpty();
+    }
+}

@@ -1,0 +1,61 @@
+package org.jvirtiofs.fuse;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The session's logging, bounded: a broken or hostile guest can send millions of bad requests,
+ * and a buggy provider can fail on every call, so neither may flood the log. Errors a provider
+ * reports as FsException are normal and are not logged at all.
+ */
+final class ProtocolLog {
+    private static final Logger LOG = LoggerFactory.getLogger(FuseSession.class);
+    /** Malformed requests logged at WARN before the rest go to DEBUG. */
+    private static final int LOUD_BAD_REQUESTS = 10;
+    /** Distinct provider failure sites remembered (each logged once with its stack). */
+    private static final int MAX_BUG_SITES = 1024;
+
+    private final AtomicInteger badRequests = new AtomicInteger();
+    private final Set<String> bugSites = ConcurrentHashMap.newKeySet();
+
+    /** A request we could not serve as sent: one line, WARN for the first few. */
+    void badRequest(String what, int opcode, long unique) {
+        int n = badRequests.incrementAndGet();
+        if (n <= LOUD_BAD_REQUESTS) {
+            LOG.warn("Malformed FUSE request {} (unique {}): {}{}", FuseOpcode.name(opcode),
+                    Long.toUnsignedString(unique), what,
+                    n == LOUD_BAD_REQUESTS ? "; further ones are logged at DEBUG" : "");
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Malformed FUSE request {} (unique {}): {}", FuseOpcode.name(opcode),
+                    Long.toUnsignedString(unique), what);
+        }
+    }
+
+    /** Input too short to hold even an opcode and unique: nothing to name, nothing to answer. */
+    void fragment(int bytes) {
+        badRequest("only " + bytes + " readable bytes", 0, 0);
+    }
+
+    /** A RuntimeException out of the provider or the session: stack once per class and site. */
+    void bug(int opcode, RuntimeException e) {
+        StackTraceElement[] st = e.getStackTrace();
+        String key = opcode + ":" + e.getClass().getName() + "@" + (st.length > 0 ? st[0] : "");
+        if (bugSites.size() < MAX_BUG_SITES && bugSites.add(key)) {
+            LOG.error("FUSE {} failed, replying EIO (logged once per failure site)",
+                    FuseOpcode.name(opcode), e);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("FUSE {} failed again, replying EIO: {}", FuseOpcode.name(opcode),
+                    e.toString());
+        }
+    }
+
+    /** A provider broke a rule the session can repair; WARN once per kind. */
+    void misuse(String what) {
+        if (bugSites.size() < MAX_BUG_SITES && bugSites.add(what)) {
+            LOG.warn("Provider contract violation: {} (logged once)", what);
+        }
+    }
+}

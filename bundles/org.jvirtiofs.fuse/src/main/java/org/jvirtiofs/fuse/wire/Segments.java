@@ -1,0 +1,150 @@
+package org.jvirtiofs.fuse.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * A cursor over a list of byte segments (each a buffer's position..limit) seen as one run of bytes.
+ *
+ * <p>Works on little-endian duplicates, so the caller's buffers keep their positions, limits and
+ * byte order: the transport still owns them. A request may be split at any byte (the guest can put
+ * a header and its arguments in different descriptors), so every access handles a boundary, with a
+ * fast path when the bytes sit in one segment.
+ */
+final class Segments {
+    private final ByteBuffer[] bufs;
+    private final int total;
+    private int seg;
+    private int idx;
+    private int offset;
+
+    Segments(ByteBuffer[] src) {
+        bufs = new ByteBuffer[src.length];
+        long sum = 0;
+        for (int i = 0; i < src.length; i++) {
+            bufs[i] = src[i].duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            sum += bufs[i].remaining();
+        }
+        // Transports hand at most a few MiB per request; a sum beyond int is a caller bug.
+        total = (int) Math.min(sum, Integer.MAX_VALUE);
+        seek(0);
+    }
+
+    /** Total bytes across all segments. */
+    int total() {
+        return total;
+    }
+
+    /** The cursor's offset from the first byte. */
+    int offset() {
+        return offset;
+    }
+
+    /** Moves the cursor to {@code off} (0..total). */
+    void seek(int off) {
+        seg = 0;
+        idx = bufs.length == 0 ? 0 : bufs[0].position();
+        offset = 0;
+        skipEmpty();
+        advance(off);
+    }
+
+    /** Moves the cursor forward by {@code n} bytes, crossing segments. */
+    void advance(int n) {
+        int left = n;
+        while (left > 0) {
+            int step = Math.min(left, contiguous());
+            if (step == 0) {
+                throw new IllegalStateException("advance past the last segment");
+            }
+            idx += step;
+            offset += step;
+            left -= step;
+            skipEmpty();
+        }
+    }
+
+    /** Bytes left in the cursor's current segment. */
+    int contiguous() {
+        return seg < bufs.length ? bufs[seg].limit() - idx : 0;
+    }
+
+    /** The cursor's current segment (a little-endian duplicate); use with {@link #index()}. */
+    ByteBuffer current() {
+        return bufs[seg];
+    }
+
+    /** The cursor's absolute index in {@link #current()}. */
+    int index() {
+        return idx;
+    }
+
+    byte get() {
+        byte b = bufs[seg].get(idx);
+        advance(1);
+        return b;
+    }
+
+    void put(byte b) {
+        bufs[seg].put(idx, b);
+        advance(1);
+    }
+
+    /** Copies {@code len} bytes from the cursor into {@code dst} and advances. */
+    void get(byte[] dst, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            int step = Math.min(len - done, contiguous());
+            bufs[seg].get(idx, dst, off + done, step);
+            done += step;
+            advance(step);
+        }
+    }
+
+    /** Copies {@code len} bytes of {@code src} to the cursor and advances. */
+    void put(byte[] src, int off, int len) {
+        int done = 0;
+        while (done < len) {
+            int step = Math.min(len - done, contiguous());
+            bufs[seg].put(idx, src, off + done, step);
+            done += step;
+            advance(step);
+        }
+    }
+
+    /**
+     * Views of the next {@code len} bytes from the cursor, one slice per segment touched, without
+     * moving the cursor. Slices of direct buffers are direct: they ARE the transport memory.
+     */
+    ByteBuffer[] views(int len, boolean readOnly) {
+        int count = 0;
+        int s = seg;
+        int i = idx;
+        int left = len;
+        ByteBuffer[] tmp = new ByteBuffer[Math.min(bufs.length - seg, 8)];
+        while (left > 0) {
+            int n = Math.min(left, bufs[s].limit() - i);
+            if (n > 0) {
+                ByteBuffer view = bufs[s].slice(i, n);
+                if (count == tmp.length) {
+                    tmp = Arrays.copyOf(tmp, Math.max(4, count * 2));
+                }
+                tmp[count++] = readOnly ? view.asReadOnlyBuffer() : view;
+                left -= n;
+            }
+            s++;
+            if (s < bufs.length) {
+                i = bufs[s].position();
+            }
+        }
+        return count == tmp.length ? tmp : Arrays.copyOf(tmp, count);
+    }
+
+    private void skipEmpty() {
+        while (seg < bufs.length && idx >= bufs[seg].limit() && seg + 1 < bufs.length) {
+            seg++;
+            idx = bufs[seg].position();
+        }
+    }
+}

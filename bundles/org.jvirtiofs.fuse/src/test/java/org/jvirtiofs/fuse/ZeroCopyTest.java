@@ -1,0 +1,84 @@
+package org.jvirtiofs.fuse;
+
+import static org.jvirtiofs.fuse.FuseOpcode.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.ByteBuffer;
+import java.util.OptionalLong;
+import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.OpenFlags;
+import org.jvirtiofs.api.ZeroCopyReader;
+import org.jvirtiofs.api.ZeroCopyWriter;
+import org.junit.jupiter.api.Test;
+
+class ZeroCopyTest {
+
+    @Test
+    void readProviderWritesStraightIntoCallerSegments() {
+        ByteBuffer[] out = Segs.writable(20, 8, 100);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int read(Context ctx, long nodeId, long handle, ZeroCopyWriter dst, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags) {
+                ByteBuffer[] views = dst.buffers(size);
+                assertEquals(3, views.length);
+                assertEquals(4, views[0].remaining(), "20 - 16 header bytes");
+                assertEquals(8, views[1].remaining());
+                assertEquals(size - 12, views[2].remaining());
+                for (ByteBuffer v : views) {
+                    assertTrue(v.isDirect(), "a view of transport memory, not a heap copy");
+                    assertFalse(v.isReadOnly());
+                }
+                views[0].put(0, (byte) 'A');
+                views[1].put(7, (byte) 'B');
+                views[2].put(0, (byte) 'C');
+                // visible in the caller's buffer at once: the view IS that memory
+                assertEquals('B', out[1].get(out[1].position() + 7));
+                dst.commit(13);
+                return 13;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        byte[] req = FileOpsTest.read(0, 50, 0).bytes(31);
+        int used = h.session.handle(Segs.split(req), out);
+        assertEquals(16 + 13, used);
+        assertEquals('A', out[0].get(out[0].position() + 16));
+        assertEquals('C', out[2].get(out[2].position()));
+    }
+
+    @Test
+    void writeProviderReadsViewsOfCallerMemory() {
+        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
+                .raw("0123456789").bytes(32);
+        // header+args are 80 bytes; the payload is split over two segments at byte 84
+        ByteBuffer[] in = Segs.split(req, 40, 84);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags, int writeFlags) {
+                ByteBuffer[] views = src.buffers(size);
+                assertEquals(2, views.length);
+                assertEquals(4, views[0].remaining());
+                assertEquals(6, views[1].remaining());
+                for (ByteBuffer v : views) {
+                    assertTrue(v.isDirect());
+                    assertTrue(v.isReadOnly(), "the provider may not scribble on guest memory");
+                }
+                // change the caller's memory under the view: the view shows it, so no copy
+                in[2].put(in[2].position(), (byte) 'X');
+                assertEquals('X', views[1].get(views[1].position()));
+                assertEquals('0', views[0].get(views[0].position()));
+                src.consume(7);
+                assertEquals(3, src.remaining());
+                ByteBuffer rest = src.buffers(100)[0];
+                assertEquals('7', rest.get(rest.position()));
+                return 7;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        ByteBuffer[] out = Segs.writable(64);
+        int used = h.session.handle(in, out);
+        assertEquals(24, used);
+        assertEquals(7, out[0].getInt(out[0].position() + 16) >>> 24, "LE size 7 read BE");
+    }
+}
