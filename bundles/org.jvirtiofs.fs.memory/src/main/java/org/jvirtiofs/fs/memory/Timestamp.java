@@ -1,0 +1,34 @@
+package org.jvirtiofs.fs.memory;
+
+import java.time.Instant;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FsException;
+
+/**
+ * A point in time as stat(2) keeps it: seconds since the epoch and nanoseconds.
+ *
+ * @param sec seconds since the epoch
+ * @param nsec nanoseconds, 0..999,999,999
+ */
+record Timestamp(long sec, int nsec) implements Comparable<Timestamp> {
+    private static final int NANOS_PER_SECOND = 1_000_000_000;
+
+    /** The timestamp of {@code instant}. */
+    static Timestamp of(Instant instant) {
+        return new Timestamp(instant.getEpochSecond(), instant.getNano());
+    }
+
+    /** A timestamp the guest sent (utimensat); EINVAL if the nanoseconds are out of range. */
+    static Timestamp checked(long sec, int nsec) throws FsException {
+        if (nsec < 0 || nsec >= NANOS_PER_SECOND) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        return new Timestamp(sec, nsec);
+    }
+
+    @Override
+    public int compareTo(Timestamp o) {
+        int bySeconds = Long.compare(sec, o.sec);
+        return bySeconds != 0 ? bySeconds : Integer.compare(nsec, o.nsec);
+    }
+}
