@@ -15,6 +15,16 @@ public final class ThisProcess {
         return PosixCalls.getpid();
     }
 
+    /** geteuid(2): the effective user id (it cannot fail). */
+    public static int geteuid() {
+        return PosixCalls.geteuid();
+    }
+
+    /** getegid(2): the effective group id (it cannot fail). */
+    public static int getegid() {
+        return PosixCalls.getegid();
+    }
+
     /**
      * setfsuid(2) for the calling thread only (so a worker can act as a client's uid):
      * returns the previous fsuid. It reports no errors: check by calling it again.

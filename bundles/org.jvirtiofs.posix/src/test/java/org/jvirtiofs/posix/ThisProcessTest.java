@@ -12,6 +12,13 @@ class ThisProcessTest extends NativeTestBase {
     }
 
     @Test
+    void effectiveIdsAreRootsAsTheTestsRunAsRoot() {
+        // the native tests need root (mount, file handles); these calls cannot fail
+        assertEquals(0, ThisProcess.geteuid());
+        assertEquals(0, ThisProcess.getegid());
+    }
+
+    @Test
     void setfsuidAndSetfsgidChangeOnlyThisThreadsFileCredentials() throws Exception {
         Fs.fchmodat(AtFlags.AT_FDCWD, dir.toString(), 0777, 0); // uid 1234 has no capabilities to bypass modes
         int previousUid = ThisProcess.setfsuid(1234);

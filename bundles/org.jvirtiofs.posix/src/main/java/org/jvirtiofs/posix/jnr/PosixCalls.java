@@ -31,6 +31,16 @@ public final class PosixCalls {
         return POSIX.getpid();
     }
 
+    /** geteuid(2): cannot fail. */
+    public static int geteuid() {
+        return POSIX.geteuid();
+    }
+
+    /** getegid(2): cannot fail. */
+    public static int getegid() {
+        return POSIX.getegid();
+    }
+
     /** Reads at the buffer's position (jnr-posix passes a direct buffer's address from there). */
     public static long pread(int fd, ByteBuffer direct, long offset) {
         return POSIX.pread(fd, direct, direct.remaining(), offset);
