@@ -49,7 +49,9 @@ public class HostMountTest {
             Files.createDirectories(mnt.resolve("a/b"));
             Files.writeString(mnt.resolve("a/b/hello.txt"), "hello from the framework");
             assertEquals("hello from the framework", Files.readString(mnt.resolve("a/b/hello.txt")));
-            assertEquals(1, Files.list(mnt).count());
+            try (var entries = Files.list(mnt)) {
+                assertEquals(1, entries.count());
+            }
         } finally {
             fs.close();
         }
