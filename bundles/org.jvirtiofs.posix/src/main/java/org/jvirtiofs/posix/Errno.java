@@ -139,159 +139,35 @@ public final class Errno {
     /** Same value as ENODATA on Linux: what a missing xattr reports. */
     public static final int ENOATTR = ENODATA;
 
-    private static final String[] NAMES = new String[134];
-    private static final String[] DESCRIPTIONS = new String[134];
-
-    static {
-        define(EPERM, "EPERM", "Operation not permitted");
-        define(ENOENT, "ENOENT", "No such file or directory");
-        define(ESRCH, "ESRCH", "No such process");
-        define(EINTR, "EINTR", "Interrupted system call");
-        define(EIO, "EIO", "Input/output error");
-        define(ENXIO, "ENXIO", "No such device or address");
-        define(E2BIG, "E2BIG", "Argument list too long");
-        define(ENOEXEC, "ENOEXEC", "Exec format error");
-        define(EBADF, "EBADF", "Bad file descriptor");
-        define(ECHILD, "ECHILD", "No child processes");
-        define(EAGAIN, "EAGAIN", "Resource temporarily unavailable");
-        define(ENOMEM, "ENOMEM", "Cannot allocate memory");
-        define(EACCES, "EACCES", "Permission denied");
-        define(EFAULT, "EFAULT", "Bad address");
-        define(ENOTBLK, "ENOTBLK", "Block device required");
-        define(EBUSY, "EBUSY", "Device or resource busy");
-        define(EEXIST, "EEXIST", "File exists");
-        define(EXDEV, "EXDEV", "Invalid cross-device link");
-        define(ENODEV, "ENODEV", "No such device");
-        define(ENOTDIR, "ENOTDIR", "Not a directory");
-        define(EISDIR, "EISDIR", "Is a directory");
-        define(EINVAL, "EINVAL", "Invalid argument");
-        define(ENFILE, "ENFILE", "Too many open files in system");
-        define(EMFILE, "EMFILE", "Too many open files");
-        define(ENOTTY, "ENOTTY", "Inappropriate ioctl for device");
-        define(ETXTBSY, "ETXTBSY", "Text file busy");
-        define(EFBIG, "EFBIG", "File too large");
-        define(ENOSPC, "ENOSPC", "No space left on device");
-        define(ESPIPE, "ESPIPE", "Illegal seek");
-        define(EROFS, "EROFS", "Read-only file system");
-        define(EMLINK, "EMLINK", "Too many links");
-        define(EPIPE, "EPIPE", "Broken pipe");
-        define(EDOM, "EDOM", "Numerical argument out of domain");
-        define(ERANGE, "ERANGE", "Numerical result out of range");
-        define(EDEADLK, "EDEADLK", "Resource deadlock avoided");
-        define(ENAMETOOLONG, "ENAMETOOLONG", "File name too long");
-        define(ENOLCK, "ENOLCK", "No locks available");
-        define(ENOSYS, "ENOSYS", "Function not implemented");
-        define(ENOTEMPTY, "ENOTEMPTY", "Directory not empty");
-        define(ELOOP, "ELOOP", "Too many levels of symbolic links");
-        define(ENOMSG, "ENOMSG", "No message of desired type");
-        define(EIDRM, "EIDRM", "Identifier removed");
-        define(ECHRNG, "ECHRNG", "Channel number out of range");
-        define(EL2NSYNC, "EL2NSYNC", "Level 2 not synchronized");
-        define(EL3HLT, "EL3HLT", "Level 3 halted");
-        define(EL3RST, "EL3RST", "Level 3 reset");
-        define(ELNRNG, "ELNRNG", "Link number out of range");
-        define(EUNATCH, "EUNATCH", "Protocol driver not attached");
-        define(ENOCSI, "ENOCSI", "No CSI structure available");
-        define(EL2HLT, "EL2HLT", "Level 2 halted");
-        define(EBADE, "EBADE", "Invalid exchange");
-        define(EBADR, "EBADR", "Invalid request descriptor");
-        define(EXFULL, "EXFULL", "Exchange full");
-        define(ENOANO, "ENOANO", "No anode");
-        define(EBADRQC, "EBADRQC", "Invalid request code");
-        define(EBADSLT, "EBADSLT", "Invalid slot");
-        define(EBFONT, "EBFONT", "Bad font file format");
-        define(ENOSTR, "ENOSTR", "Device not a stream");
-        define(ENODATA, "ENODATA", "No data available");
-        define(ETIME, "ETIME", "Timer expired");
-        define(ENOSR, "ENOSR", "Out of streams resources");
-        define(ENONET, "ENONET", "Machine is not on the network");
-        define(ENOPKG, "ENOPKG", "Package not installed");
-        define(EREMOTE, "EREMOTE", "Object is remote");
-        define(ENOLINK, "ENOLINK", "Link has been severed");
-        define(EADV, "EADV", "Advertise error");
-        define(ESRMNT, "ESRMNT", "Srmount error");
-        define(ECOMM, "ECOMM", "Communication error on send");
-        define(EPROTO, "EPROTO", "Protocol error");
-        define(EMULTIHOP, "EMULTIHOP", "Multihop attempted");
-        define(EDOTDOT, "EDOTDOT", "RFS specific error");
-        define(EBADMSG, "EBADMSG", "Bad message");
-        define(EOVERFLOW, "EOVERFLOW", "Value too large for defined data type");
-        define(ENOTUNIQ, "ENOTUNIQ", "Name not unique on network");
-        define(EBADFD, "EBADFD", "File descriptor in bad state");
-        define(EREMCHG, "EREMCHG", "Remote address changed");
-        define(ELIBACC, "ELIBACC", "Can not access a needed shared library");
-        define(ELIBBAD, "ELIBBAD", "Accessing a corrupted shared library");
-        define(ELIBSCN, "ELIBSCN", ".lib section in a.out corrupted");
-        define(ELIBMAX, "ELIBMAX", "Attempting to link in too many shared libraries");
-        define(ELIBEXEC, "ELIBEXEC", "Cannot exec a shared library directly");
-        define(EILSEQ, "EILSEQ", "Invalid or incomplete multibyte or wide character");
-        define(ERESTART, "ERESTART", "Interrupted system call should be restarted");
-        define(ESTRPIPE, "ESTRPIPE", "Streams pipe error");
-        define(EUSERS, "EUSERS", "Too many users");
-        define(ENOTSOCK, "ENOTSOCK", "Socket operation on non-socket");
-        define(EDESTADDRREQ, "EDESTADDRREQ", "Destination address required");
-        define(EMSGSIZE, "EMSGSIZE", "Message too long");
-        define(EPROTOTYPE, "EPROTOTYPE", "Protocol wrong type for socket");
-        define(ENOPROTOOPT, "ENOPROTOOPT", "Protocol not available");
-        define(EPROTONOSUPPORT, "EPROTONOSUPPORT", "Protocol not supported");
-        define(ESOCKTNOSUPPORT, "ESOCKTNOSUPPORT", "Socket type not supported");
-        define(EOPNOTSUPP, "EOPNOTSUPP", "Operation not supported");
-        define(EPFNOSUPPORT, "EPFNOSUPPORT", "Protocol family not supported");
-        define(EAFNOSUPPORT, "EAFNOSUPPORT", "Address family not supported by protocol");
-        define(EADDRINUSE, "EADDRINUSE", "Address already in use");
-        define(EADDRNOTAVAIL, "EADDRNOTAVAIL", "Cannot assign requested address");
-        define(ENETDOWN, "ENETDOWN", "Network is down");
-        define(ENETUNREACH, "ENETUNREACH", "Network is unreachable");
-        define(ENETRESET, "ENETRESET", "Network dropped connection on reset");
-        define(ECONNABORTED, "ECONNABORTED", "Software caused connection abort");
-        define(ECONNRESET, "ECONNRESET", "Connection reset by peer");
-        define(ENOBUFS, "ENOBUFS", "No buffer space available");
-        define(EISCONN, "EISCONN", "Transport endpoint is already connected");
-        define(ENOTCONN, "ENOTCONN", "Transport endpoint is not connected");
-        define(ESHUTDOWN, "ESHUTDOWN", "Cannot send after transport endpoint shutdown");
-        define(ETOOMANYREFS, "ETOOMANYREFS", "Too many references: cannot splice");
-        define(ETIMEDOUT, "ETIMEDOUT", "Connection timed out");
-        define(ECONNREFUSED, "ECONNREFUSED", "Connection refused");
-        define(EHOSTDOWN, "EHOSTDOWN", "Host is down");
-        define(EHOSTUNREACH, "EHOSTUNREACH", "No route to host");
-        define(EALREADY, "EALREADY", "Operation already in progress");
-        define(EINPROGRESS, "EINPROGRESS", "Operation now in progress");
-        define(ESTALE, "ESTALE", "Stale file handle");
-        define(EUCLEAN, "EUCLEAN", "Structure needs cleaning");
-        define(ENOTNAM, "ENOTNAM", "Not a XENIX named type file");
-        define(ENAVAIL, "ENAVAIL", "No XENIX semaphores available");
-        define(EISNAM, "EISNAM", "Is a named type file");
-        define(EREMOTEIO, "EREMOTEIO", "Remote I/O error");
-        define(EDQUOT, "EDQUOT", "Disk quota exceeded");
-        define(ENOMEDIUM, "ENOMEDIUM", "No medium found");
-        define(EMEDIUMTYPE, "EMEDIUMTYPE", "Wrong medium type");
-        define(ECANCELED, "ECANCELED", "Operation canceled");
-        define(ENOKEY, "ENOKEY", "Required key not available");
-        define(EKEYEXPIRED, "EKEYEXPIRED", "Key has expired");
-        define(EKEYREVOKED, "EKEYREVOKED", "Key has been revoked");
-        define(EKEYREJECTED, "EKEYREJECTED", "Key was rejected by service");
-        define(EOWNERDEAD, "EOWNERDEAD", "Owner died");
-        define(ENOTRECOVERABLE, "ENOTRECOVERABLE", "State not recoverable");
-        define(ERFKILL, "ERFKILL", "Operation not possible due to RF-kill");
-    }
-
     private Errno() {
     }
 
-    private static void define(int errno, String name, String description) {
-        NAMES[errno] = name;
-        DESCRIPTIONS[errno] = description;
-    }
-
-    /** The symbolic name, e.g. {@code "ENOENT"}, or {@code "E<n>"} for a value outside the table. */
+    /** The symbolic name, e.g. {@code "ENOENT"}, or {@code "E<n>"} for a value Linux does not define. */
     public static String name(int errno) {
-        String name = errno > 0 && errno < NAMES.length ? NAMES[errno] : null;
-        return name != null ? name : "E" + errno;
+        // where Linux has two names for one value, jnr-constants picks the alias; use glibc's choice
+        switch (errno) {
+            case EOPNOTSUPP:
+                return "EOPNOTSUPP";
+            case EDEADLK:
+                return "EDEADLK";
+            case EAGAIN:
+                return "EAGAIN";
+            default:
+                break;
+        }
+        jnr.constants.platform.Errno known = lookup(errno);
+        return known != null ? known.name() : "E" + errno;
     }
 
-    /** The glibc strerror text, e.g. {@code "No such file or directory"}. */
+    /** The strerror text, e.g. {@code "No such file or directory"}. */
     public static String description(int errno) {
-        String text = errno > 0 && errno < DESCRIPTIONS.length ? DESCRIPTIONS[errno] : null;
-        return text != null ? text : "Unknown error " + errno;
+        jnr.constants.platform.Errno known = lookup(errno);
+        return known != null ? known.description() : "Unknown error " + errno;
+    }
+
+    /** jnr-constants already carries the platform's names and texts: no second table here. */
+    private static jnr.constants.platform.Errno lookup(int errno) {
+        jnr.constants.platform.Errno e = jnr.constants.platform.Errno.valueOf(errno);
+        return e != null && e.defined() && e.intValue() == errno ? e : null;
     }
 }
