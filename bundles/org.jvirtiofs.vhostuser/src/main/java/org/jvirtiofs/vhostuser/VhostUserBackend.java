@@ -1,0 +1,146 @@
+package org.jvirtiofs.vhostuser;
+
+import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.FileMode;
+import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.SocketFlags;
+import org.jvirtiofs.posix.Sockets;
+import org.jvirtiofs.vhostuser.internal.BackendCounters;
+import org.jvirtiofs.vhostuser.internal.Message;
+import org.jvirtiofs.vhostuser.internal.SocketServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running vhost-user-fs device backend: serves one frontend (QEMU) at a time on a Unix socket. */
+public final class VhostUserBackend implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(VhostUserBackend.class);
+    private static final int BACKLOG = 1;
+
+    private final SocketServer server;
+    private final Thread thread;
+    private final BackendCounters counters;
+    private final String socketPath;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+
+    private VhostUserBackend(SocketServer server, BackendCounters counters, String socketPath) {
+        this.server = server;
+        this.counters = counters;
+        this.socketPath = socketPath;
+        this.thread = new Thread(server, "vhost-user-socket");
+        thread.setDaemon(true);
+    }
+
+    /**
+     * Listens on {@code socketPath} (replacing a stale socket file) and serves frontends there.
+     *
+     * @param requests serves request-queue chains (FUSE requests with room for their replies)
+     * @param hiprio   serves hiprio-queue chains (FORGETs: readable only); should return 0
+     */
+    public static VhostUserBackend listen(String socketPath, BackendOptions options, RequestHandler requests,
+                                          RequestHandler hiprio) throws IOException {
+        int fd = -1;
+        try {
+            unlinkStale(socketPath);
+            fd = Sockets.socket(SocketFlags.AF_UNIX, SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC, 0);
+            Sockets.bind(fd, socketPath);
+            Sockets.listen(fd, BACKLOG);
+            return start(fd, options, requests, hiprio, socketPath);
+        } catch (PosixException | RuntimeException e) {
+            Message.closeQuietly(fd);
+            throw new IOException("cannot listen on " + socketPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Serves frontends on an inherited listening socket ({@code --fd}, as libvirt passes it); takes ownership of it. */
+    public static VhostUserBackend serve(int listeningFd, BackendOptions options, RequestHandler requests,
+                                         RequestHandler hiprio) throws IOException {
+        try {
+            return start(listeningFd, options, requests, hiprio, null);
+        } catch (PosixException e) {
+            throw new IOException("cannot serve on fd " + listeningFd + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static VhostUserBackend start(int fd, BackendOptions options, RequestHandler requests,
+                                          RequestHandler hiprio, String socketPath) throws PosixException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(requests, "requests");
+        Objects.requireNonNull(hiprio, "hiprio");
+        BackendCounters counters = new BackendCounters();
+        ExecutorService pool = options.threadPoolSize() > 0 ? newPool(options.threadPoolSize()) : null;
+        VhostUserBackend backend = new VhostUserBackend(
+                new SocketServer(fd, options, requests, hiprio, pool, counters), counters, socketPath);
+        backend.thread.start();
+        LOG.info("vhost-user backend listening on {}", socketPath != null ? socketPath : "fd " + fd);
+        return backend;
+    }
+
+    private static ExecutorService newPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "vhost-user-pool-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Removes a socket left by an earlier run; anything else at the path is not ours to delete. */
+    private static void unlinkStale(String socketPath) throws PosixException {
+        try {
+            if (Fs.fstatat(AtFlags.AT_FDCWD, socketPath, AtFlags.AT_SYMLINK_NOFOLLOW).type() == FileMode.S_IFSOCK) {
+                Fs.unlinkat(AtFlags.AT_FDCWD, socketPath, 0);
+            }
+        } catch (PosixException e) {
+            if (e.errno() != Errno.ENOENT) {
+                throw e;
+            }
+        }
+    }
+
+    /** Counters and connection state now. */
+    public BackendStatus status() {
+        return new BackendStatus(server.running(), counters.connected, counters.connections.sum(),
+                counters.requestsServed.sum(), counters.hiprioServed.sum(), counters.chainErrors.sum());
+    }
+
+    /** Disconnects the frontend (stopping its queues, unmapping its memory) and stops listening. */
+    public void stop() {
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        server.requestStop();
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true; // the stop eventfd must outlive the socket thread: keep waiting
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        server.release();
+        if (socketPath != null) {
+            try {
+                unlinkStale(socketPath);
+            } catch (PosixException e) {
+                LOG.debug("cannot remove {}: {}", socketPath, e.getMessage());
+            }
+        }
+    }
+
+    /** Same as {@link #stop()}. */
+    @Override
+    public void close() {
+        stop();
+    }
+}

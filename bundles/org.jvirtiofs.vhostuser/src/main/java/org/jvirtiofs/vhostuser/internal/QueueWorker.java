@@ -1,0 +1,215 @@
+package org.jvirtiofs.vhostuser.internal;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.MemFlags;
+import org.jvirtiofs.posix.Memory;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.vhostuser.RequestHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The platform thread serving one virtqueue: waits for a kick, drains every available chain
+ * (inline, in order, or through a pool), re-arms notifications and drains again if the guest
+ * added chains meanwhile. Stopping finishes the chain at hand and waits for pooled ones, so the
+ * caller may unmap guest memory once {@link #stop} returned true.
+ */
+public final class QueueWorker implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
+    /** Without a kick fd (SET_VRING_KICK with the no-fd flag) the ring is polled at this period. */
+    private static final int POLL_PERIOD_MILLIS = 1;
+
+    private final int index;
+    private final Virtqueue queue;
+    private final int kickFd;
+    private final RequestHandler handler;
+    private final Executor pool;
+    private final QueueStats stats;
+    private final EventSignal err;
+    private final Object inFlightLock = new Object();
+    private final int wakeFd;
+    private final PollSet poll;
+    private boolean wakeClosed;
+    private int inFlight;
+    private volatile boolean stopping;
+    private Thread thread;
+
+    /** {@code kickFd} stays the caller's; {@code pool} is null to serve inline. */
+    public QueueWorker(int index, Virtqueue queue, int kickFd, RequestHandler handler, Executor pool,
+                       QueueStats stats, EventSignal err) throws PosixException {
+        this.index = index;
+        this.queue = queue;
+        this.kickFd = kickFd;
+        this.handler = handler;
+        this.pool = pool;
+        this.stats = stats;
+        this.err = err;
+        this.wakeFd = Memory.eventfd(0, MemFlags.EFD_NONBLOCK | MemFlags.EFD_CLOEXEC);
+        this.poll = kickFd >= 0 ? new PollSet(wakeFd, kickFd) : new PollSet(wakeFd);
+    }
+
+    /** Starts the thread. */
+    public void start() {
+        thread = new Thread(this, "vhost-user-vq" + index);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Asks the worker to stop and waits up to {@code timeoutMillis}; true once it has stopped. */
+    public boolean stop(long timeoutMillis) {
+        stopping = true;
+        wake();
+        try {
+            thread.join(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
+    /** The next avail index, valid once stopped. */
+    public int lastAvailIdx() {
+        return queue.lastAvailIdx();
+    }
+
+    @Override
+    public void run() {
+        try {
+            drain();
+            while (!stopping && awaitKick()) {
+                drain();
+            }
+        } catch (BrokenRingException e) {
+            LOG.error("virtqueue {} stopped: {}", index, e.getMessage());
+            signalError();
+        } catch (PosixException e) {
+            LOG.error("virtqueue {} stopped: {}", index, e.getMessage());
+            signalError();
+        } catch (RuntimeException | Error e) {
+            LOG.error("virtqueue {} stopped", index, e);
+            signalError();
+        } finally {
+            awaitInFlight();
+            closeWake();
+        }
+    }
+
+    /** Pops and serves chains until none is left after re-arming notifications. */
+    private void drain() throws BrokenRingException, PosixException {
+        do {
+            DescriptorChain chain;
+            while (!stopping && (chain = queue.pop()) != null) {
+                dispatch(chain);
+            }
+        } while (!stopping && queue.rearm());
+    }
+
+    private void dispatch(DescriptorChain chain) throws PosixException {
+        if (chain.error() != null) {
+            LOG.warn("virtqueue {}: chain {} returned unread: {}", index, chain.head(), chain.error());
+            stats.chainError();
+            queue.complete(chain.head(), 0);
+        } else if (pool == null) {
+            int length = serve(chain);
+            stats.served(); // counted before the guest can see it
+            queue.complete(chain.head(), length);
+        } else {
+            dispatchToPool(chain);
+        }
+    }
+
+    private void dispatchToPool(DescriptorChain chain) throws PosixException {
+        synchronized (inFlightLock) {
+            inFlight++;
+        }
+        try {
+            pool.execute(() -> completeFromPool(chain));
+        } catch (RejectedExecutionException e) {
+            completeFromPool(chain); // the pool is shutting down with the backend: serve it here
+        }
+    }
+
+    private void completeFromPool(DescriptorChain chain) {
+        try {
+            int length = serve(chain);
+            stats.served();
+            queue.complete(chain.head(), length);
+        } catch (PosixException e) {
+            LOG.error("virtqueue {}: cannot signal the guest: {}", index, e.getMessage());
+        } finally {
+            synchronized (inFlightLock) {
+                inFlight--;
+                inFlightLock.notifyAll();
+            }
+        }
+    }
+
+    /** Runs the handler; a failing handler costs its chain (used length 0), never the queue. */
+    private int serve(DescriptorChain chain) {
+        try {
+            return chain.usedLength(handler.handle(chain.readable(), chain.writable()));
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            LOG.error("virtqueue {}: handler failed on chain {}", index, chain.head(), e);
+            return 0;
+        }
+    }
+
+    /** Blocks until a kick (true) or a stop request (false). */
+    private boolean awaitKick() throws PosixException {
+        while (!stopping) {
+            if (kickFd < 0) {
+                poll.await(POLL_PERIOD_MILLIS);
+                return !stopping;
+            }
+            poll.await(-1);
+            if (poll.failed(1)) {
+                throw new PosixException(Errno.EBADF, "poll", "kick fd of virtqueue " + index);
+            }
+            if (poll.readable(1)) {
+                Memory.eventfdRead(kickFd);
+                return !stopping;
+            }
+        }
+        return false;
+    }
+
+    private void awaitInFlight() {
+        synchronized (inFlightLock) {
+            while (inFlight > 0) {
+                try {
+                    inFlightLock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private void signalError() {
+        try {
+            err.signal();
+        } catch (PosixException e) {
+            LOG.debug("virtqueue {}: cannot signal the err fd: {}", index, e.getMessage());
+        }
+    }
+
+    private synchronized void wake() {
+        if (!wakeClosed) {
+            try {
+                Memory.eventfdWrite(wakeFd, 1);
+            } catch (PosixException e) {
+                LOG.debug("virtqueue {}: cannot wake the worker: {}", index, e.getMessage());
+            }
+        }
+    }
+
+    private synchronized void closeWake() {
+        wakeClosed = true;
+        Message.closeQuietly(wakeFd);
+    }
+}
