@@ -1,0 +1,54 @@
+package org.jvirtiofs.itests.vm;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A bootable test guest: Debian's 6.1 kernel and a busybox initramfs carrying one test script,
+ * built (and cached) by launcher/guest/build-guest.
+ *
+ * @param kernel the vmlinuz
+ * @param initrd the initramfs with the script as /jvfs/test.sh
+ * @param release the kernel release, e.g. 6.1.0-56-amd64
+ */
+public record GuestImage(Path kernel, Path initrd, String release) {
+    private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", "..")).toAbsolutePath().normalize();
+
+    /** Builds (or finds cached) the guest for the script in the test resources. */
+    public static GuestImage withScript(String resource) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("jvirtiofs-guest-", ".sh");
+        try (InputStream in = GuestImage.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no guest script " + resource);
+            }
+            Files.write(script, in.readAllBytes());
+            return build(script);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
+    private static GuestImage build(Path script) throws IOException, InterruptedException {
+        Path err = Files.createTempFile("jvirtiofs-build-guest", ".log");
+        try {
+            Process p = new ProcessBuilder("bash", ROOT.resolve("launcher/guest/build-guest").toString(),
+                    "--script", script.toString()).redirectError(err.toFile()).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                throw new AssertionError("build-guest failed:\n" + Files.readString(err));
+            }
+            Map<String, String> keys = new HashMap<>();
+            out.lines().filter(l -> l.contains("=")).forEach(l -> keys.put(l.substring(0, l.indexOf('=')),
+                    l.substring(l.indexOf('=') + 1)));
+            return new GuestImage(Path.of(keys.get("kernel")), Path.of(keys.get("initrd")), keys.get("kernel_release"));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+}
