@@ -40,8 +40,8 @@ class LauncherScriptTest {
     @Test
     void withoutJavaTheScriptSaysSoInOneLineAndFails(@TempDir Path bin) throws Exception {
         // a PATH holding only the tools the script needs before it looks for Java
-        for (String tool : List.of("dirname", "readlink")) {
-            Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+        for (String tool : List.of("bash", "dirname", "readlink")) {
+            Files.createSymbolicLink(bin.resolve(tool), Path.of(tool.equals("bash") ? "/bin" : "/usr/bin", tool));
         }
         Run run = run(Map.of("PATH", bin.toString()), "");
         assertEquals(1, run.exitCode(), run.stderr());

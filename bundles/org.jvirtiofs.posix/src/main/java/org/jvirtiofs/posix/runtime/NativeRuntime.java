@@ -23,7 +23,8 @@ public final class NativeRuntime {
     @Activate
     void activate() throws PosixException {
         openFiles = raiseOpenFileLimit();
-        LOG.info("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
+        // debug: command-line entry points (jvirtiofsd --help) should print nothing else
+        LOG.debug("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
     }
 
     /** The open-files limit as set at activation. */

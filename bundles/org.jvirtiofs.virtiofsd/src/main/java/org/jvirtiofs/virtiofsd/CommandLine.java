@@ -1,0 +1,226 @@
+package org.jvirtiofs.virtiofsd;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Parses virtiofsd's command line: the Rust daemon's long options (both {@code --opt=value}
+ * and {@code --opt value}) and the C daemon's {@code -o key[=value],...} compatibility forms,
+ * so QEMU, libvirt, Kata and Lima can start jvirtiofsd in its place.
+ */
+public final class CommandLine {
+    /** What the command line asks the process to do. */
+    public sealed interface Action permits Run, Help, Version, PrintCapabilities, Invalid {
+    }
+
+    /** Serve a share with these options. */
+    public record Run(DaemonOptions options) implements Action {
+    }
+
+    /** Print the usage text. */
+    public record Help() implements Action {
+    }
+
+    /** Print the version. */
+    public record Version() implements Action {
+    }
+
+    /** Print the vhost-user backend capabilities JSON (libvirt asks for it). */
+    public record PrintCapabilities() implements Action {
+    }
+
+    /** The command line is wrong: {@code message} says how, in one line. */
+    public record Invalid(String message) implements Action {
+    }
+
+    private static final Set<String> CACHE_MODES = Set.of("never", "none", "auto", "metadata", "always");
+    private static final Set<String> HANDLE_MODES = Set.of("never", "prefer", "mandatory");
+    private static final Set<String> LOG_LEVELS = Set.of("error", "warn", "info", "debug", "trace", "off");
+    /** Options that take a value. */
+    private static final Set<String> VALUED = Set.of("--socket-path", "--fd", "--shared-dir", "--cache",
+            "--thread-pool-size", "--xattrmap", "--translate-uid", "--translate-gid", "--inode-file-handles",
+            "--log-level", "--sandbox", "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group", "--provider");
+    /** Flags accepted for compatibility that change nothing here. */
+    private static final Set<String> IGNORED_FLAGS = Set.of("-f", "--syslog", "--no-killpriv-v2", "--killpriv-v2",
+            "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus", "--allow-mmap");
+
+    private String socketPath;
+    private int fd = -1;
+    private String sharedDir;
+    private String cache = "auto";
+    private int threadPoolSize;
+    private boolean readonly;
+    private boolean xattr;
+    private String xattrmap;
+    private String translateUid;
+    private String translateGid;
+    private String inodeFileHandles = "never";
+    private boolean announceSubmounts;
+    private boolean writeback;
+    private String logLevel = "info";
+    private String provider = "passthrough";
+
+    private CommandLine() {
+    }
+
+    /** Parses {@code args}; never throws. Help, version and capabilities win wherever they stand. */
+    public static Action parse(List<String> args) {
+        for (String arg : args) {
+            switch (arg) {
+                case "-h", "--help" -> {
+                    return new Help();
+                }
+                case "-V", "--version" -> {
+                    return new Version();
+                }
+                case "--print-capabilities" -> {
+                    return new PrintCapabilities();
+                }
+                default -> {
+                    // an option to parse below
+                }
+            }
+        }
+        try {
+            return new CommandLine().parseAll(new ArrayDeque<>(args));
+        } catch (IllegalArgumentException e) {
+            return new Invalid(e.getMessage());
+        }
+    }
+
+    private Action parseAll(Deque<String> args) {
+        while (!args.isEmpty()) {
+            String arg = args.poll();
+            String name = arg.contains("=") && arg.startsWith("--") ? arg.substring(0, arg.indexOf('=')) : arg;
+            String inline = name.equals(arg) ? null : arg.substring(arg.indexOf('=') + 1);
+            option(name, inline, args);
+        }
+        return new Run(validated());
+    }
+
+    private void option(String name, String inline, Deque<String> args) {
+        if (IGNORED_FLAGS.contains(name)) {
+            return;
+        }
+        switch (name) {
+            case "--readonly" -> readonly = true;
+            case "--xattr" -> xattr = true;
+            case "--announce-submounts" -> announceSubmounts = true;
+            case "--writeback" -> writeback = true;
+            case "-d" -> logLevel = "debug";
+            case "-o" -> compat(value(name, inline, args));
+            default -> {
+                if (!VALUED.contains(name)) {
+                    throw new IllegalArgumentException("unknown option " + name + " (see --help)");
+                }
+                valued(name, value(name, inline, args));
+            }
+        }
+    }
+
+    private void valued(String name, String value) {
+        switch (name) {
+            case "--socket-path" -> socketPath = value;
+            case "--fd" -> fd = number(name, value, 0, Integer.MAX_VALUE);
+            case "--shared-dir" -> sharedDir = value;
+            case "--cache" -> cache = oneOf(name, value, CACHE_MODES);
+            case "--thread-pool-size" -> threadPoolSize = number(name, value, 0, 1024);
+            case "--xattrmap" -> xattrmap = value;
+            case "--translate-uid" -> translateUid = value;
+            case "--translate-gid" -> translateGid = value;
+            case "--inode-file-handles" -> inodeFileHandles = oneOf(name, value, HANDLE_MODES);
+            case "--log-level" -> logLevel = oneOf(name, value, LOG_LEVELS);
+            case "--provider" -> provider = required(name, value);
+            case "--sandbox" -> sandbox(value);
+            case "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group" -> {
+                // accepted for compatibility: no seccomp or capability changes here yet
+            }
+            default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
+        }
+    }
+
+    /** The C daemon's {@code -o source=DIR,cache=auto,xattr,...}. */
+    private void compat(String list) {
+        for (String item : list.split(",")) {
+            String key = item.contains("=") ? item.substring(0, item.indexOf('=')) : item;
+            String value = item.contains("=") ? item.substring(item.indexOf('=') + 1) : null;
+            switch (key) {
+                case "source" -> sharedDir = required("-o source", value);
+                case "cache" -> cache = oneOf("-o cache", required("-o cache", value), CACHE_MODES);
+                case "xattr" -> xattr = true;
+                case "no_xattr" -> xattr = false;
+                case "writeback" -> writeback = true;
+                case "no_writeback" -> writeback = false;
+                case "announce_submounts" -> announceSubmounts = true;
+                case "xattrmap" -> xattrmap = required("-o xattrmap", value);
+                case "sandbox" -> sandbox(required("-o sandbox", value));
+                case "log_level" -> logLevel = oneOf("-o log_level", required("-o log_level", value), LOG_LEVELS);
+                case "flock", "no_flock", "posix_lock", "no_posix_lock", "readdirplus", "no_readdirplus",
+                        "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
+                        "max_idle_threads", "timeout", "modcaps" -> {
+                    // accepted for compatibility; they change nothing here
+                }
+                default -> throw new IllegalArgumentException("unknown -o option " + key + " (see --help)");
+            }
+        }
+    }
+
+    private static void sandbox(String value) {
+        if (!value.equals("none")) {
+            throw new IllegalArgumentException("--sandbox " + value
+                    + " is not implemented yet: use --sandbox=none (shares are confined by openat2 RESOLVE_BENEATH)");
+        }
+    }
+
+    private DaemonOptions validated() {
+        if (sharedDir == null && provider.equals("passthrough")) {
+            throw new IllegalArgumentException("no directory to share: give --shared-dir=DIR (or -o source=DIR)");
+        }
+        if ((socketPath == null) == (fd < 0)) {
+            throw new IllegalArgumentException("give exactly one of --socket-path=PATH and --fd=FD");
+        }
+        String mode = cache.equals("none") ? "never" : cache;
+        return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr, xattrmap,
+                translateUid, translateGid, inodeFileHandles, announceSubmounts, writeback, logLevel, provider);
+    }
+
+    private static String value(String name, String inline, Deque<String> args) {
+        if (inline != null) {
+            return inline;
+        }
+        String next = args.poll();
+        if (next == null) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return next;
+    }
+
+    private static String required(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        return value;
+    }
+
+    private static String oneOf(String name, String value, Set<String> allowed) {
+        if (!allowed.contains(value)) {
+            throw new IllegalArgumentException(name + " must be one of " + String.join(", ", allowed.stream().sorted().toList())
+                    + ", not '" + value + "'");
+        }
+        return value;
+    }
+
+    private static int number(String name, String value, int min, int max) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new IllegalArgumentException(name + " must be a number from " + min + " to " + max + ", not '" + value + "'");
+    }
+}

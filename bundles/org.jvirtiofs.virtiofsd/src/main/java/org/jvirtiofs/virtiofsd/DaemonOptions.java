@@ -1,0 +1,50 @@
+package org.jvirtiofs.virtiofsd;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What a virtiofsd command line asks for, in the words of the Rust virtiofsd's options.
+ *
+ * @param socketPath where to listen (--socket-path), or null with {@code fd}
+ * @param fd an inherited listening socket (--fd), or -1
+ * @param sharedDir the directory to share (--shared-dir or -o source=)
+ * @param cache never, auto, metadata or always
+ * @param threadPoolSize 0 handles requests on the queue thread
+ * @param readonly refuse every mutation with EROFS
+ * @param xattr serve extended attributes
+ * @param xattrmap the xattr name mapping, or null
+ * @param translateUid uid translation rules, or null
+ * @param translateGid gid translation rules, or null
+ * @param inodeFileHandles never, prefer or mandatory
+ * @param announceSubmounts report submounts to the guest
+ * @param writeback accept the guest's writeback cache
+ * @param logLevel error, warn, info, debug, trace or off
+ * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
+ */
+public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
+        boolean readonly, boolean xattr, String xattrmap, String translateUid, String translateGid,
+        String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider) {
+
+    /** The options handed to the provider's factory. */
+    public Map<String, Object> providerOptions() {
+        Map<String, Object> o = new LinkedHashMap<>();
+        putIfSet(o, "source", sharedDir);
+        o.put("cache", cache);
+        o.put("readonly", readonly);
+        o.put("xattr", xattr);
+        o.put("writeback", writeback);
+        o.put("announce_submounts", announceSubmounts);
+        o.put("inode_file_handles", inodeFileHandles);
+        putIfSet(o, "xattrmap", xattrmap);
+        putIfSet(o, "translate_uid", translateUid);
+        putIfSet(o, "translate_gid", translateGid);
+        return o;
+    }
+
+    private static void putIfSet(Map<String, Object> o, String key, String value) {
+        if (value != null) {
+            o.put(key, value);
+        }
+    }
+}

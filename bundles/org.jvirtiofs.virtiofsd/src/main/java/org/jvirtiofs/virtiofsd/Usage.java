@@ -1,0 +1,38 @@
+package org.jvirtiofs.virtiofsd;
+
+/** The text of {@code --help} and {@code --print-capabilities}. */
+final class Usage {
+    /** What libvirt reads from --print-capabilities: a vhost-user backend of type fs. */
+    static final String CAPABILITIES = "{\n  \"type\": \"fs\"\n}";
+
+    static final String HELP = """
+            Usage: jvirtiofsd [OPTIONS] --shared-dir=DIR (--socket-path=PATH | --fd=FD)
+
+            A virtio-fs daemon (vhost-user backend) on the jvirtiofs OSGi runtime; a drop-in for
+            virtiofsd. QEMU: -chardev socket,id=fs0,path=PATH -device vhost-user-fs-pci,chardev=fs0,tag=TAG
+
+              --shared-dir=DIR             the directory to share (also -o source=DIR)
+              --socket-path=PATH           listen for QEMU on this vhost-user socket
+              --fd=FD                      serve an inherited listening socket (libvirt)
+              --cache=MODE                 never | auto | metadata | always (default auto)
+              --thread-pool-size=N         threads for requests; 0 serves them on the queue thread
+              --readonly                   refuse every change with EROFS
+              --xattr                      serve extended attributes
+              --xattrmap=MAP               map xattr names
+              --translate-uid=MAP          translate uids between guest and host
+              --translate-gid=MAP          translate gids between guest and host
+              --inode-file-handles=MODE    never | prefer | mandatory (default never)
+              --announce-submounts         tell the guest about submounts
+              --writeback                  let the guest cache writes
+              --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
+              --log-level=LEVEL            error | warn | info | debug | trace | off
+              --provider=TYPE              serve another provider type than passthrough (jvirtiofs)
+              -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...)
+              --print-capabilities         print the vhost-user backend capabilities (JSON)
+              -V, --version                print the version
+              -h, --help                   print this help
+            """;
+
+    private Usage() {
+    }
+}

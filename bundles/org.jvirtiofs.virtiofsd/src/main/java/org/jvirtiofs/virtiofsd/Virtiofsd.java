@@ -1,0 +1,124 @@
+package org.jvirtiofs.virtiofsd;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.Map;
+import org.jvirtiofs.api.FilesystemFactory;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.fuse.FuseSession;
+import org.jvirtiofs.fuse.SessionOptions;
+import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.VhostUserBackend;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The virtiofsd drop-in: takes the command line the bnd launcher was started with, and serves
+ * one share over vhost-user until the process is stopped. Lives only in jvirtiofsd's runtime.
+ */
+@Component(immediate = true)
+public final class Virtiofsd {
+    private static final Logger LOG = LoggerFactory.getLogger(Virtiofsd.class);
+    private static final long PROVIDER_WAIT_MILLIS = 10_000;
+
+    private volatile FuseFilesystem filesystem;
+    private volatile VhostUserBackend backend;
+    /** SIGTERM (how QEMU's users stop virtiofsd) runs shutdown hooks, not the framework's stop. */
+    private final Thread onTerminate = new Thread(this::deactivate, "jvirtiofsd-terminate");
+
+    /** The bnd launcher's own service; its properties carry the command line. */
+    @Reference(service = Object.class, target = "(launcher.arguments=*)")
+    private Map<String, Object> launcher;
+
+    @Activate
+    void activate(BundleContext context) {
+        String[] args = (String[]) launcher.get("launcher.arguments");
+        CommandLine.Action action = CommandLine.parse(Arrays.asList(args));
+        if (action instanceof CommandLine.Help) {
+            exit(System.out, Usage.HELP.stripTrailing(), 0);
+        } else if (action instanceof CommandLine.Version v) {
+            exit(System.out, "jvirtiofsd " + context.getBundle().getVersion(), 0);
+        } else if (action instanceof CommandLine.PrintCapabilities) {
+            exit(System.out, Usage.CAPABILITIES, 0);
+        } else if (action instanceof CommandLine.Invalid invalid) {
+            exit(System.err, "jvirtiofsd: " + invalid.message(), 2);
+        } else if (action instanceof CommandLine.Run run) {
+            serve(context, run.options());
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onTerminate);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // already shutting down, or never served: the hook does (or did) the work
+        }
+        deactivate();
+    }
+
+    /** Closes the backend (unlinking its socket) and the provider; safe to run twice. */
+    private synchronized void deactivate() {
+        VhostUserBackend b = backend;
+        backend = null;
+        if (b != null) {
+            b.close();
+        }
+        FuseFilesystem fs = filesystem;
+        filesystem = null;
+        if (fs != null) {
+            fs.close();
+        }
+    }
+
+    private void serve(BundleContext context, DaemonOptions options) {
+        try {
+            FilesystemFactory factory = provider(context, options.provider());
+            filesystem = factory.create(options.providerOptions());
+            FuseSession session = new FuseSession(filesystem, SessionOptions.defaults());
+            BackendOptions backendOptions = BackendOptions.defaults().withThreadPoolSize(options.threadPoolSize());
+            backend = options.socketPath() != null
+                    ? VhostUserBackend.listen(options.socketPath(), backendOptions, session::handle, session::handle)
+                    : VhostUserBackend.serve(options.fd(), backendOptions, session::handle, session::handle);
+            Runtime.getRuntime().addShutdownHook(onTerminate);
+            LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
+                    options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
+        } catch (IllegalArgumentException | FsException e) {
+            exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);
+        } catch (Exception e) {
+            LOG.error("cannot serve", e);
+            exit(System.err, "jvirtiofsd: cannot serve: " + e.getMessage(), 1);
+        }
+    }
+
+    private static FilesystemFactory provider(BundleContext context, String type) throws InvalidSyntaxException,
+            InterruptedException {
+        String filter = "(&(objectClass=" + FilesystemFactory.class.getName() + ")("
+                + FilesystemFactory.TYPE_PROPERTY + "=" + type + "))";
+        ServiceTracker<FilesystemFactory, FilesystemFactory> tracker =
+                new ServiceTracker<>(context, context.createFilter(filter), null);
+        tracker.open();
+        // providers are bundles like any other: give one that starts late a moment
+        FilesystemFactory factory = tracker.waitForService(PROVIDER_WAIT_MILLIS);
+        if (factory == null) {
+            throw new IllegalArgumentException("no provider of type '" + type + "' is installed");
+        }
+        return factory;
+    }
+
+    /** Prints and ends the process; from another thread, as the framework stops in a shutdown hook. */
+    private static void exit(PrintStream stream, String text, int status) {
+        stream.println(text);
+        stream.flush();
+        Thread t = new Thread(() -> System.exit(status), "jvirtiofsd-exit");
+        t.start();
+    }
+}

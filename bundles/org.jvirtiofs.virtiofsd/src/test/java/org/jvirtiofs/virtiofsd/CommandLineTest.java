@@ -1,0 +1,85 @@
+package org.jvirtiofs.virtiofsd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CommandLineTest {
+    private static DaemonOptions run(String... args) {
+        CommandLine.Action action = CommandLine.parse(List.of(args));
+        return assertInstanceOf(CommandLine.Run.class, action, action.toString()).options();
+    }
+
+    private static String invalid(String... args) {
+        CommandLine.Action action = CommandLine.parse(List.of(args));
+        return assertInstanceOf(CommandLine.Invalid.class, action, action.toString()).message();
+    }
+
+    @Test
+    void rustStyleOptionsTakeValuesInlineOrAsTheNextArgument() {
+        DaemonOptions o = run("--socket-path=/run/vfs.sock", "--shared-dir", "/srv/share", "--cache", "always",
+                "--thread-pool-size=4", "--readonly", "--xattr", "--inode-file-handles=prefer",
+                "--announce-submounts", "--translate-uid", "map:1000:0:1", "--log-level=debug", "--sandbox=none");
+        assertEquals("/run/vfs.sock", o.socketPath());
+        assertEquals("/srv/share", o.sharedDir());
+        assertEquals("always", o.cache());
+        assertEquals(4, o.threadPoolSize());
+        assertTrue(o.readonly() && o.xattr() && o.announceSubmounts());
+        assertEquals("prefer", o.inodeFileHandles());
+        assertEquals("map:1000:0:1", o.translateUid());
+        assertEquals("debug", o.logLevel());
+        assertEquals(-1, o.fd());
+    }
+
+    @Test
+    void cStyleDashOOptionsAreUnderstood() {
+        DaemonOptions o = run("--socket-path", "/tmp/s", "-o", "source=/srv,cache=none,xattr,flock,sandbox=none");
+        assertEquals("/srv", o.sharedDir());
+        assertEquals("never", o.cache(), "the C daemon's cache=none is never");
+        assertTrue(o.xattr());
+    }
+
+    @Test
+    void libvirtsInheritedSocketIsAnFd() {
+        DaemonOptions o = run("--fd=3", "--shared-dir=/srv");
+        assertEquals(3, o.fd());
+        assertEquals(null, o.socketPath());
+    }
+
+    @Test
+    void helpVersionAndCapabilitiesWinOverEverythingElse() {
+        assertInstanceOf(CommandLine.Help.class, CommandLine.parse(List.of("--bogus-later", "--help")));
+        assertInstanceOf(CommandLine.Help.class, CommandLine.parse(List.of("-h")));
+        assertInstanceOf(CommandLine.Version.class, CommandLine.parse(List.of("-V")));
+        assertInstanceOf(CommandLine.PrintCapabilities.class, CommandLine.parse(List.of("--print-capabilities")));
+    }
+
+    @Test
+    void wrongCommandLinesSayWhatIsWrongInOneLine() {
+        assertEquals("unknown option --bogus (see --help)", invalid("--bogus", "--shared-dir=/x", "--fd=3"));
+        assertEquals("unknown option --bogus (see --help)", invalid("--shared-dir=/x", "--fd=3", "--bogus"));
+        assertEquals("no directory to share: give --shared-dir=DIR (or -o source=DIR)", invalid("--fd=3"));
+        assertEquals("give exactly one of --socket-path=PATH and --fd=FD", invalid("--shared-dir=/x"));
+        assertEquals("give exactly one of --socket-path=PATH and --fd=FD",
+                invalid("--shared-dir=/x", "--fd=3", "--socket-path=/s"));
+        assertEquals("--cache must be one of always, auto, metadata, never, none, not 'sometimes'",
+                invalid("--cache=sometimes"));
+        assertEquals("--thread-pool-size must be a number from 0 to 1024, not 'many'",
+                invalid("--thread-pool-size=many"));
+        assertEquals("--socket-path needs a value", invalid("--socket-path"));
+        assertEquals("unknown -o option colour (see --help)", invalid("-o", "colour=blue"));
+        assertTrue(invalid("--sandbox=namespace").startsWith("--sandbox namespace is not implemented yet"));
+        assertTrue(invalid("--fd=-2").startsWith("--fd must be a number"));
+    }
+
+    @Test
+    void providerOptionsCarryWhatThePassthroughFactoryNeeds() {
+        DaemonOptions o = run("--socket-path=/s", "--shared-dir=/srv", "--readonly");
+        assertEquals("/srv", o.providerOptions().get("source"));
+        assertEquals(true, o.providerOptions().get("readonly"));
+        assertEquals("auto", o.providerOptions().get("cache"));
+    }
+}
