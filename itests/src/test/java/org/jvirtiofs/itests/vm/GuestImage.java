@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
  * @param kernel the vmlinuz
  * @param initrd the initramfs with the script as /jvfs/test.sh
  * @param release the kernel release, e.g. 6.1.0-56-amd64
+ * @param fsbattery the guest's battery program, static, to run on the host for comparison
  */
-public record GuestImage(Path kernel, Path initrd, String release) {
+public record GuestImage(Path kernel, Path initrd, String release, Path fsbattery) {
     private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", "..")).toAbsolutePath().normalize();
 
     /** Builds (or finds cached) the guest for the script in the test resources. */
@@ -46,7 +47,8 @@ public record GuestImage(Path kernel, Path initrd, String release) {
             Map<String, String> keys = new HashMap<>();
             out.lines().filter(l -> l.contains("=")).forEach(l -> keys.put(l.substring(0, l.indexOf('=')),
                     l.substring(l.indexOf('=') + 1)));
-            return new GuestImage(Path.of(keys.get("kernel")), Path.of(keys.get("initrd")), keys.get("kernel_release"));
+            return new GuestImage(Path.of(keys.get("kernel")), Path.of(keys.get("initrd")), keys.get("kernel_release"),
+                    Path.of(keys.get("fsbattery")));
         } finally {
             Files.deleteIfExists(err);
         }
