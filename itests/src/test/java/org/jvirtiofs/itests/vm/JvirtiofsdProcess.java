@@ -1,0 +1,64 @@
+package org.jvirtiofs.itests.vm;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** bin/jvirtiofsd run as QEMU's users run virtiofsd: a process on a socket, stopped with SIGTERM. */
+final class JvirtiofsdProcess implements AutoCloseable {
+    private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", "..")).toAbsolutePath().normalize();
+
+    private final Process process;
+    private final Path socket;
+    private final Path log;
+
+    private JvirtiofsdProcess(Process process, Path socket, Path log) {
+        this.process = process;
+        this.socket = socket;
+        this.log = log;
+    }
+
+    /** Starts jvirtiofsd on {@code socket} with {@code options} and waits for the socket. */
+    static JvirtiofsdProcess start(Path socket, Path log, String... options) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+                "--socket-path=" + socket));
+        command.addAll(List.of(options));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        JvirtiofsdProcess daemon = new JvirtiofsdProcess(p, socket, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(socket) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        if (!Files.exists(socket)) {
+            daemon.close();
+            throw new AssertionError("no socket from jvirtiofsd:\n" + daemon.log());
+        }
+        return daemon;
+    }
+
+    Path socket() {
+        return socket;
+    }
+
+    /** What the daemon printed so far. */
+    String log() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGTERM, as libvirt stops virtiofsd; fails if the daemon does not stop. */
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "jvirtiofsd did not stop on SIGTERM");
+    }
+}
