@@ -1,0 +1,124 @@
+package org.jvirtiofs.fs.passthrough;
+
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.OpenFlags;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.Stat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens names without ever leaving the share. Every name is one component opened relative to its
+ * parent's fd with openat2 RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS and
+ * O_NOFOLLOW: a symlink is opened as itself (O_PATH) or refused (ELOOP), never followed on the
+ * host, and no path string is ever built from the share root. Without openat2 (ENOSYS) a plain
+ * openat with O_NOFOLLOW is as safe, because the name holds no '/' and is never "..".
+ */
+final class Confinement implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Confinement.class);
+    private static final long RESOLVE = OpenFlags.RESOLVE_BENEATH | OpenFlags.RESOLVE_NO_MAGICLINKS
+            | OpenFlags.RESOLVE_NO_SYMLINKS;
+    private static final int MAX_DEPTH = 4096;
+
+    private final int procSelfFd;
+    private volatile boolean noOpenat2;
+
+    Confinement() throws PosixException {
+        procSelfFd = Fs.openat(AtFlags.AT_FDCWD, "/proc/self/fd",
+                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+    }
+
+    /**
+     * Opens (or with O_CREAT creates) the single component {@code name} in the directory open
+     * on {@code dirFd}; O_NOFOLLOW and O_CLOEXEC are always added.
+     */
+    int openChild(int dirFd, String name, int flags, int mode) throws PosixException {
+        int all = flags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
+        if (!noOpenat2) {
+            try {
+                return Fs.openat2(dirFd, name, Integer.toUnsignedLong(all),
+                        (flags & (OpenFlags.O_CREAT | OpenFlags.O_TMPFILE)) != 0 ? mode : 0, RESOLVE);
+            } catch (PosixException e) {
+                if (e.errno() != Errno.ENOSYS) {
+                    throw e;
+                }
+                LOG.warn("openat2 is missing: confining with O_NOFOLLOW per component");
+                noOpenat2 = true;
+            }
+        }
+        if (name.contains("/") || name.equals("..")) { // cannot come from a FileName; be sure
+            throw new PosixException(Errno.EXDEV, "openat", name);
+        }
+        return Fs.openat(dirFd, name, all, mode);
+    }
+
+    /**
+     * Reopens our own fd (often O_PATH) with other flags through /proc/self/fd: the one magic
+     * link we follow, because it names a file we already hold. O_NOFOLLOW would refuse it.
+     */
+    int reopen(int fd, int flags) throws PosixException {
+        int clean = (flags | OpenFlags.O_CLOEXEC)
+                & ~(OpenFlags.O_NOFOLLOW | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY);
+        return Fs.openat(procSelfFd, Integer.toString(fd), clean, 0);
+    }
+
+    /** chmod of our own fd's file through /proc/self/fd: O_PATH fds have no fchmod. */
+    void chmod(int fd, int mode) throws PosixException {
+        Fs.fchmodat(procSelfFd, Integer.toString(fd), mode, 0);
+    }
+
+    /**
+     * The parent of the directory open on {@code dirFd}, if it is still inside the share whose
+     * root has {@code root}'s device and inode; else EACCES. The host may have moved the
+     * directory out of the share, so this climbs to the share root or to "/" to find out.
+     */
+    int parentWithin(int dirFd, Stat root) throws FsException, PosixException {
+        int parent = Fs.openat(dirFd, "..", OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                | OpenFlags.O_CLOEXEC, 0);
+        boolean within = false;
+        try {
+            within = isBelow(parent, root);
+        } finally {
+            if (!within) {
+                Descriptors.closeQuietly(parent);
+            }
+        }
+        if (!within) {
+            throw FsException.of(Errno.EACCES);
+        }
+        return parent;
+    }
+
+    /** Whether climbing ".." from {@code dirFd} meets {@code root} before "/". */
+    private static boolean isBelow(int dirFd, Stat root) throws PosixException {
+        int cur = Io.dup(dirFd);
+        try {
+            for (int depth = 0; depth < MAX_DEPTH; depth++) {
+                Stat st = Fs.fstat(cur);
+                if (st.ino() == root.ino() && st.dev() == root.dev()) {
+                    return true;
+                }
+                int up = Fs.openat(cur, "..", OpenFlags.O_PATH | OpenFlags.O_DIRECTORY
+                        | OpenFlags.O_CLOEXEC, 0);
+                Descriptors.closeQuietly(cur);
+                cur = up;
+                Stat upSt = Fs.fstat(cur);
+                if (upSt.ino() == st.ino() && upSt.dev() == st.dev()) {
+                    return false; // reached "/" without passing the share root
+                }
+            }
+            return false;
+        } finally {
+            Descriptors.closeQuietly(cur);
+        }
+    }
+
+    @Override
+    public void close() {
+        Descriptors.closeQuietly(procSelfFd);
+    }
+}

@@ -1,0 +1,114 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.time.Duration;
+import org.jvirtiofs.api.DirEntry;
+import org.jvirtiofs.api.DirEntryPlusSink;
+import org.jvirtiofs.api.DirEntrySink;
+import org.jvirtiofs.api.Entry;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FileName;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.OpenReply;
+import org.jvirtiofs.posix.DirEntry64;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.OpenFlags;
+import org.jvirtiofs.posix.PosixException;
+
+/**
+ * Directory listing: opendir keeps a host directory fd per handle, and readdir(plus) passes the
+ * host's d_off values through as cookies, seeking only when the kernel resumes elsewhere.
+ */
+final class DirOps {
+    private final SharedDir dir;
+
+    DirOps(SharedDir dir) {
+        this.dir = dir;
+    }
+
+    OpenReply opendir(long nodeId) throws FsException, PosixException {
+        Inode inode = dir.inodes.get(nodeId);
+        if (!inode.isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR);
+        }
+        int fd = dir.inodes.reopen(inode, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+        return new OpenReply(dir.handles.add(new DirectoryStream(fd)), dir.cache.opendirFlags());
+    }
+
+    void readdir(long handle, long offset, DirEntrySink sink) throws FsException, PosixException {
+        DirectoryStream stream = dir.handles.dir(handle);
+        synchronized (stream) {
+            stream.seek(offset);
+            for (DirEntry64 e = stream.peek(); e != null; e = stream.peek()) {
+                if (!sink.add(new DirEntry(e.ino(), e.off(), e.type(), FileName.of(e.name())))) {
+                    return;
+                }
+                stream.advance();
+            }
+        }
+    }
+
+    /**
+     * As readdir, with a lookup of each name. A name that vanished or cannot be opened gets a
+     * negative entry rather than failing the listing, whose earlier entries already counted.
+     */
+    void readdirplus(long nodeId, long handle, long offset, DirEntryPlusSink sink)
+            throws FsException, PosixException {
+        Inode parent = dir.inodes.get(nodeId);
+        DirectoryStream stream = dir.handles.dir(handle);
+        synchronized (stream) {
+            stream.seek(offset);
+            boolean added = false;
+            for (DirEntry64 e = next(stream, added); e != null; e = next(stream, added)) {
+                FileName name = FileName.of(e.name());
+                if (!sink.fits(name)) {
+                    return;
+                }
+                Entry entry = listed(parent, name, e.name());
+                if (!sink.add(new DirEntry(e.ino(), e.off(), e.type(), name), entry)) {
+                    if (!entry.isNegative()) {
+                        dir.inodes.forget(entry.nodeId(), 1);
+                    }
+                    return;
+                }
+                added = true;
+                stream.advance();
+            }
+        }
+    }
+
+    /** The next entry; once some were added (and counted), an error ends the listing early. */
+    private static DirEntry64 next(DirectoryStream stream, boolean added) throws PosixException {
+        try {
+            return stream.peek();
+        } catch (PosixException e) {
+            if (added) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private Entry listed(Inode parent, FileName name, String text) {
+        if (name.isDotOrDotDot()) {
+            return Entry.negative(Duration.ZERO); // the kernel ignores their lookup part
+        }
+        try {
+            return dir.lookup(parent, text);
+        } catch (FsException | PosixException e) {
+            return Entry.negative(Duration.ZERO);
+        }
+    }
+
+    void releasedir(long handle) {
+        dir.handles.releaseDir(handle);
+    }
+
+    void fsyncdir(long handle, boolean datasync) throws FsException, PosixException {
+        DirectoryStream stream = dir.handles.dir(handle);
+        if (datasync) {
+            Io.fdatasync(stream.fd());
+        } else {
+            Io.fsync(stream.fd());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.util.ArrayDeque;
+import org.jvirtiofs.posix.DirEntry64;
+import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.Whence;
+
+/**
+ * A directory being listed through one handle: the host directory fd, kept open so the kernel's
+ * d_off values stay valid as cookies, and entries read but not yet sent. Callers hold this
+ * object's monitor across {@link #seek}, {@link #peek} and {@link #advance}.
+ */
+final class DirectoryStream implements AutoCloseable {
+    private final int fd;
+    private final ArrayDeque<DirEntry64> pending = new ArrayDeque<>();
+    /** The cookie of the next entry {@link #peek} returns: 0 at the start. */
+    private long position;
+
+    DirectoryStream(int fd) {
+        this.fd = fd;
+    }
+
+    int fd() {
+        return fd;
+    }
+
+    /** Continues at {@code cookie} (0 or an entry's d_off): seeks only if not already there. */
+    void seek(long cookie) throws PosixException {
+        if (cookie != position) {
+            Io.lseek(fd, cookie, Whence.SEEK_SET);
+            pending.clear();
+            position = cookie;
+        }
+    }
+
+    /** The next entry, or null at the end of the directory. */
+    DirEntry64 peek() throws PosixException {
+        if (pending.isEmpty()) {
+            pending.addAll(Fs.getdents64(fd));
+        }
+        return pending.peekFirst();
+    }
+
+    /** Moves past the entry {@link #peek} returned. */
+    void advance() {
+        DirEntry64 sent = pending.pollFirst();
+        if (sent != null) {
+            position = sent.off();
+        }
+    }
+
+    @Override
+    public void close() {
+        Descriptors.closeQuietly(fd);
+    }
+}

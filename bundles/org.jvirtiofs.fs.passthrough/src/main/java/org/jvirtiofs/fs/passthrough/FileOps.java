@@ -1,0 +1,223 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.nio.ByteBuffer;
+import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.CreateReply;
+import org.jvirtiofs.api.Entry;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FileName;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.OpenReply;
+import org.jvirtiofs.api.ZeroCopyReader;
+import org.jvirtiofs.api.ZeroCopyWriter;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.Mounts;
+import org.jvirtiofs.posix.OpenFlags;
+import org.jvirtiofs.posix.PosixException;
+
+/**
+ * Open files: open, create and tmpfile, zero-copy read and write (preadv/pwritev straight
+ * between the file and transport memory), flush, release, fsync, fallocate, lseek,
+ * copy_file_range and syncfs.
+ */
+final class FileOps {
+    /** Largest copy_file_range: the reply's count is 32 bits, and Linux caps a call at 2 GiB anyway. */
+    private static final long MAX_COPY = 1L << 30;
+    // flags that belong to name resolution or to us, never to the reopened file
+    private static final int NOT_PASSED = OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
+            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+
+    private final SharedDir dir;
+
+    FileOps(SharedDir dir) {
+        this.dir = dir;
+    }
+
+    /** The host flags for the guest's: with writeback the kernel reads through write-only opens and appends itself. */
+    int hostFlags(org.jvirtiofs.api.OpenFlags guest) {
+        int bits = guest.bits() & ~NOT_PASSED;
+        if (dir.writeback) {
+            if ((bits & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY) {
+                bits = (bits & ~OpenFlags.O_ACCMODE) | OpenFlags.O_RDWR;
+            }
+            bits &= ~OpenFlags.O_APPEND;
+        }
+        return bits;
+    }
+
+    private void checkMayWrite(int hostFlags) throws FsException {
+        if ((hostFlags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY
+                || (hostFlags & OpenFlags.O_TRUNC) != 0) {
+            dir.checkWritable();
+        }
+    }
+
+    OpenReply open(long nodeId, org.jvirtiofs.api.OpenFlags flags, boolean killSuidgid)
+            throws FsException, PosixException {
+        Inode inode = dir.inodes.get(nodeId);
+        if (!inode.isRegularFile()) {
+            // the guest opens devices, fifos and sockets itself; a host one must never be opened
+            throw FsException.of(inode.isDirectory() ? Errno.EISDIR
+                    : inode.isSymlink() ? Errno.ELOOP : Errno.EACCES);
+        }
+        int host = hostFlags(flags);
+        checkMayWrite(host);
+        int fd = dir.inodes.reopen(inode, host);
+        try {
+            if (killSuidgid && (host & OpenFlags.O_TRUNC) != 0) {
+                AttrOps.killSuidgid(dir, fd);
+            }
+        } catch (PosixException e) {
+            Descriptors.closeQuietly(fd);
+            throw e;
+        }
+        return new OpenReply(dir.handles.add(new OpenFile(inode, fd, host)), dir.cache.openFlags());
+    }
+
+    CreateReply create(Context ctx, long parent, FileName name, int mode,
+            org.jvirtiofs.api.OpenFlags flags, int umask) throws FsException, PosixException {
+        dir.checkWritable();
+        Inode p = dir.inodes.get(parent);
+        String n = Names.component(name);
+        int host = hostFlags(flags) | OpenFlags.O_CREAT | (flags.bits() & OpenFlags.O_EXCL);
+        int fd;
+        try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {
+            fd = dir.confinement.openChild(at.fd, n, host, mode & 07777 & ~(umask & 0777));
+        }
+        return opened(p, fd, host & ~(OpenFlags.O_CREAT | OpenFlags.O_EXCL));
+    }
+
+    CreateReply tmpfile(Context ctx, long parent, int mode, org.jvirtiofs.api.OpenFlags flags,
+            int umask) throws FsException, PosixException {
+        dir.checkWritable();
+        Inode p = dir.inodes.get(parent);
+        int host = hostFlags(flags) | OpenFlags.O_TMPFILE;
+        if ((host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY) {
+            host |= OpenFlags.O_RDWR; // O_TMPFILE needs write access
+        }
+        int fd;
+        try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {
+            fd = dir.confinement.openChild(at.fd, ".", host, mode & 07777 & ~(umask & 0777));
+        }
+        return opened(p, fd, host);
+    }
+
+    /** The entry and handle for a file just created and opened on {@code fd}. */
+    private CreateReply opened(Inode parent, int fd, int host) throws FsException, PosixException {
+        try {
+            Entry entry = dir.adopt(parent, dir.confinement.reopen(fd, OpenFlags.O_PATH));
+            Inode inode = dir.inodes.get(entry.nodeId());
+            long h = dir.handles.add(new OpenFile(inode, fd, host));
+            return new CreateReply(entry, new OpenReply(h, dir.cache.openFlags()));
+        } catch (FsException | PosixException | RuntimeException e) {
+            Descriptors.closeQuietly(fd);
+            throw e;
+        }
+    }
+
+    int read(long handle, ZeroCopyWriter dst, int size, long offset)
+            throws FsException, PosixException {
+        int fd = dir.handles.file(handle).fd();
+        int total = 0;
+        while (total < size) {
+            ByteBuffer[] buffers = dst.buffers(size - total);
+            if (buffers.length == 0) {
+                break;
+            }
+            long n = Io.preadv(fd, buffers, offset + total);
+            if (n <= 0) {
+                break; // end of file
+            }
+            dst.commit((int) n);
+            total += (int) n;
+        }
+        return total;
+    }
+
+    int write(long handle, ZeroCopyReader src, int size, long offset, int writeFlags)
+            throws FsException, PosixException {
+        dir.checkWritable();
+        OpenFile file = dir.handles.file(handle);
+        if ((writeFlags & FuseFilesystem.FUSE_WRITE_KILL_SUIDGID) != 0) {
+            AttrOps.killSuidgid(dir, file.fd());
+        }
+        int total = 0;
+        while (total < size) {
+            ByteBuffer[] buffers = src.buffers(size - total);
+            if (buffers.length == 0) {
+                break;
+            }
+            long n = Io.pwritev(file.fd(), buffers, offset + total);
+            if (n <= 0) {
+                break;
+            }
+            src.consume((int) n);
+            total += (int) n;
+        }
+        return total;
+    }
+
+    /** close(2) in the guest: close a duplicate so the host reports its errors, drop POSIX locks. */
+    void flush(long nodeId, long handle, long lockOwner) throws FsException, PosixException {
+        OpenFile file = dir.handles.file(handle);
+        dir.locks.release(nodeId, lockOwner);
+        Io.close(Io.dup(file.fd()));
+    }
+
+    void release(long nodeId, long handle, boolean flush, long lockOwner) {
+        if (flush) {
+            dir.locks.release(nodeId, lockOwner);
+        }
+        dir.handles.releaseFile(handle); // closing the fd also drops its flock locks
+    }
+
+    void fsync(long handle, boolean datasync) throws FsException, PosixException {
+        int fd = dir.handles.file(handle).fd();
+        if (datasync) {
+            Io.fdatasync(fd);
+        } else {
+            Io.fsync(fd);
+        }
+    }
+
+    void fallocate(long handle, int mode, long offset, long length)
+            throws FsException, PosixException {
+        dir.checkWritable();
+        Io.fallocate(dir.handles.file(handle).fd(), mode, offset, length);
+    }
+
+    long lseek(long handle, long offset, int whence) throws FsException, PosixException {
+        if (whence != FuseFilesystem.SEEK_DATA && whence != FuseFilesystem.SEEK_HOLE) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        return Io.lseek(dir.handles.file(handle).fd(), offset, whence);
+    }
+
+    long copyFileRange(long handleIn, long offsetIn, long handleOut, long offsetOut, long length,
+            long flags) throws FsException, PosixException {
+        dir.checkWritable();
+        if (flags != 0) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        int in = dir.handles.file(handleIn).fd();
+        int out = dir.handles.file(handleOut).fd();
+        return Io.copyFileRange(in, offsetIn, out, offsetOut, Math.min(length, MAX_COPY));
+    }
+
+    void syncfs(long nodeId) throws FsException, PosixException {
+        Inode inode = dir.inodes.get(nodeId);
+        // syncfs refuses O_PATH fds; any readable fd on the same filesystem will do
+        int fd = dir.inodes.reopen(inode.isDirectory() || inode.isRegularFile() ? inode : dir.inodes.root(),
+                OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+        try {
+            Mounts.syncfs(fd);
+        } finally {
+            Descriptors.closeQuietly(fd);
+        }
+    }
+
+    private Credentials actAs(Context ctx) {
+        return Credentials.actAs(ctx, dir.options.uids(), dir.options.gids());
+    }
+}

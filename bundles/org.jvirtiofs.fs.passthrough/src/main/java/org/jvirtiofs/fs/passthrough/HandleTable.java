@@ -1,0 +1,73 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FsException;
+
+/** Open files and directory streams by the handle the guest was given; handles are never reused. */
+final class HandleTable implements AutoCloseable {
+    private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
+    private final Map<Long, DirectoryStream> dirs = new ConcurrentHashMap<>();
+    private final AtomicLong next = new AtomicLong(1);
+
+    long add(OpenFile file) {
+        long h = next.getAndIncrement();
+        files.put(h, file);
+        return h;
+    }
+
+    long add(DirectoryStream dir) {
+        long h = next.getAndIncrement();
+        dirs.put(h, dir);
+        return h;
+    }
+
+    /** The open file {@code handle} names; EBADF if none. */
+    OpenFile file(long handle) throws FsException {
+        OpenFile f = files.get(handle);
+        if (f == null) {
+            throw FsException.of(Errno.EBADF);
+        }
+        return f;
+    }
+
+    /** The directory stream {@code handle} names; EBADF if none. */
+    DirectoryStream dir(long handle) throws FsException {
+        DirectoryStream d = dirs.get(handle);
+        if (d == null) {
+            throw FsException.of(Errno.EBADF);
+        }
+        return d;
+    }
+
+    /** Forgets and closes the open file. */
+    void releaseFile(long handle) {
+        OpenFile f = files.remove(handle);
+        if (f != null) {
+            Descriptors.closeQuietly(f.fd());
+        }
+    }
+
+    /** Forgets and closes the directory stream. */
+    void releaseDir(long handle) {
+        DirectoryStream d = dirs.remove(handle);
+        if (d != null) {
+            synchronized (d) {
+                d.close();
+            }
+        }
+    }
+
+    /** How many handles are open. */
+    int size() {
+        return files.size() + dirs.size();
+    }
+
+    @Override
+    public void close() {
+        files.keySet().forEach(this::releaseFile);
+        dirs.keySet().forEach(this::releaseDir);
+    }
+}

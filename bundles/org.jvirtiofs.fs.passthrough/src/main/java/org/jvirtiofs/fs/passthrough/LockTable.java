@@ -1,0 +1,73 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.OpenFlags;
+import org.jvirtiofs.posix.PosixException;
+
+/**
+ * Guest POSIX record locks as host OFD locks. POSIX locks belong to a process and a file, so
+ * each (node, lock owner) gets its own open file description to hold them: owners then conflict
+ * with each other and with host processes, and one owner's locks never conflict with its own.
+ * Closing that description, at FLUSH (close(2) in the guest), drops them as POSIX says.
+ */
+final class LockTable implements AutoCloseable {
+    private record Owner(long nodeId, long owner) {
+    }
+
+    private final Map<Owner, Integer> fds = new ConcurrentHashMap<>();
+    private final Confinement confinement;
+
+    LockTable(Confinement confinement) {
+        this.confinement = confinement;
+    }
+
+    /** The owner's lock fd on the node, opened from {@code sourceFd} if it has none yet. */
+    int fdFor(long nodeId, long owner, int sourceFd) throws PosixException {
+        Owner key = new Owner(nodeId, owner);
+        Integer fd = fds.get(key);
+        if (fd != null) {
+            return fd;
+        }
+        int opened = openForLocks(sourceFd);
+        Integer raced = fds.putIfAbsent(key, opened);
+        if (raced != null) {
+            Descriptors.closeQuietly(opened);
+            return raced;
+        }
+        return opened;
+    }
+
+    /** The owner's lock fd on the node, or -1. */
+    int existing(long nodeId, long owner) {
+        Integer fd = fds.get(new Owner(nodeId, owner));
+        return fd == null ? -1 : fd;
+    }
+
+    /** Drops every lock the owner holds on the node. */
+    void release(long nodeId, long owner) {
+        Integer fd = fds.remove(new Owner(nodeId, owner));
+        if (fd != null) {
+            Descriptors.closeQuietly(fd);
+        }
+    }
+
+    // read and write locks need read and write access; fall back for files we may not write
+    private int openForLocks(int sourceFd) throws PosixException {
+        try {
+            return confinement.reopen(sourceFd, OpenFlags.O_RDWR | OpenFlags.O_NONBLOCK);
+        } catch (PosixException e) {
+            if (e.errno() != Errno.EACCES && e.errno() != Errno.EROFS && e.errno() != Errno.ETXTBSY) {
+                throw e;
+            }
+            return confinement.reopen(sourceFd, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
+        }
+    }
+
+    @Override
+    public void close() {
+        fds.values().forEach(Descriptors::closeQuietly);
+        fds.clear();
+    }
+}

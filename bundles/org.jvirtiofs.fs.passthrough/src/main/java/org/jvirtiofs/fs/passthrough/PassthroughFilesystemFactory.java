@@ -1,0 +1,50 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.util.Map;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FilesystemFactory;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.osgi.service.component.annotations.Component;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code passthrough} provider: one {@link PassthroughFilesystem} per share, serving the
+ * host directory named by the {@code source} option ({@link PassthroughOptions} lists the rest).
+ */
+@Component(service = FilesystemFactory.class,
+        property = FilesystemFactory.TYPE_PROPERTY + "=" + PassthroughFilesystemFactory.TYPE)
+public final class PassthroughFilesystemFactory implements FilesystemFactory {
+    /** The provider type, as shares name it: {@code provider=passthrough}. */
+    public static final String TYPE = "passthrough";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PassthroughFilesystemFactory.class);
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the option and value if one is malformed
+     * @throws FsException ENOENT or ENOTDIR if the source is not an existing directory
+     */
+    @Override
+    public FuseFilesystem create(Map<String, ?> options) throws FsException {
+        PassthroughOptions o = PassthroughOptions.parse(options);
+        if (!Files.exists(o.source(), LinkOption.NOFOLLOW_LINKS) && !Files.exists(o.source())) {
+            throw FsException.of(Errno.ENOENT, "source " + o.source() + " does not exist");
+        }
+        if (!Files.isDirectory(o.source())) {
+            throw FsException.of(Errno.ENOTDIR, "source " + o.source() + " is not a directory");
+        }
+        LOG.info("passthrough of {}: cache {}, writeback {}, readonly {}, xattr {}, "
+                + "inode-file-handles {}, announce-submounts {}", o.source(),
+                o.cache().optionValue(), o.writeback(), o.readonly(), o.xattr(),
+                o.inodeFileHandles().optionValue(), o.announceSubmounts());
+        return new PassthroughFilesystem(o);
+    }
+}

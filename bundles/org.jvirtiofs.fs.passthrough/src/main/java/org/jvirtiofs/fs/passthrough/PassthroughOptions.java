@@ -1,0 +1,121 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import org.jvirtiofs.api.CacheMode;
+import org.jvirtiofs.api.FilesystemFactory;
+
+/**
+ * The options of a passthrough share, named as the Rust virtiofsd names its command line options.
+ *
+ * @param source the host directory to share (absolute)
+ * @param cache how much the guest may cache
+ * @param writeback accept WRITEBACK_CACHE: the guest caches writes and flushes them later
+ * @param readonly refuse every change with EROFS
+ * @param xattr serve extended attributes; off, the guest gets EOPNOTSUPP
+ * @param uids guest to host user id translation
+ * @param gids guest to host group id translation
+ * @param announceSubmounts flag host mount points so the guest makes them submounts
+ * @param inodeFileHandles whether inodes keep O_PATH fds or file handles
+ */
+public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
+        boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
+        InodeFileHandles inodeFileHandles) {
+    /** Option: never, auto, metadata or always; default auto. */
+    public static final String CACHE = FilesystemFactory.OPTION_CACHE;
+    /** Option: true to negotiate WRITEBACK_CACHE; default false. */
+    public static final String WRITEBACK = "writeback";
+    /** Option: true to share read-only; default false. */
+    public static final String READONLY = FilesystemFactory.OPTION_READONLY;
+    /** Option: false to refuse extended attributes; default true. */
+    public static final String XATTR = "xattr";
+    /** Option: guest:host:count user id ranges, comma separated. */
+    public static final String UID_MAP = "uid-map";
+    /** Option: guest:host:count group id ranges, comma separated. */
+    public static final String GID_MAP = "gid-map";
+    /** Option: the host user id of every guest user id no uid-map range covers. */
+    public static final String SQUASH_UID = "squash-uid";
+    /** Option: the host group id of every guest group id no gid-map range covers. */
+    public static final String SQUASH_GID = "squash-gid";
+    /** Option: true to flag host mount points as submounts; default false. */
+    public static final String ANNOUNCE_SUBMOUNTS = "announce-submounts";
+    /** Option: never, prefer or mandatory; default never. */
+    public static final String INODE_FILE_HANDLES = "inode-file-handles";
+
+    /** Checks that the source is absolute and nothing is null. */
+    public PassthroughOptions {
+        if (source == null || !source.isAbsolute()) {
+            throw new IllegalArgumentException(FilesystemFactory.OPTION_SOURCE
+                    + " must be an absolute directory path; got '" + source + "'");
+        }
+        if (cache == null || uids == null || gids == null || inodeFileHandles == null) {
+            throw new NullPointerException("cache, uids, gids and inodeFileHandles are required");
+        }
+    }
+
+    /** {@code source} with every other option at its default. */
+    public static PassthroughOptions of(Path source) {
+        return parse(Map.of(FilesystemFactory.OPTION_SOURCE, source.toString()));
+    }
+
+    /**
+     * The options a share was configured with; values may be strings or typed (Boolean,
+     * Number). Unknown keys are ignored.
+     *
+     * @throws IllegalArgumentException naming the option and the value if one is missing or
+     *     malformed
+     */
+    public static PassthroughOptions parse(Map<String, ?> options) {
+        Object source = options.get(FilesystemFactory.OPTION_SOURCE);
+        if (source == null || source.toString().isBlank()) {
+            throw new IllegalArgumentException(FilesystemFactory.OPTION_SOURCE
+                    + " is required: the host directory to share");
+        }
+        Object cache = options.get(CACHE);
+        Object handles = options.get(INODE_FILE_HANDLES);
+        return new PassthroughOptions(Path.of(source.toString().trim()).normalize(),
+                cache == null ? CacheMode.AUTO : CacheMode.parse(cache.toString()),
+                bool(options, WRITEBACK, false),
+                bool(options, READONLY, false),
+                bool(options, XATTR, true),
+                IdMap.parse(UID_MAP, options.get(UID_MAP), SQUASH_UID, options.get(SQUASH_UID)),
+                IdMap.parse(GID_MAP, options.get(GID_MAP), SQUASH_GID, options.get(SQUASH_GID)),
+                bool(options, ANNOUNCE_SUBMOUNTS, false),
+                handles == null ? InodeFileHandles.NEVER : InodeFileHandles.parse(handles.toString()));
+    }
+
+    /** These options, read-only. */
+    public PassthroughOptions withReadonly(boolean value) {
+        return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles);
+    }
+
+    /** These options with another cache mode. */
+    public PassthroughOptions withCache(CacheMode value) {
+        return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles);
+    }
+
+    /** These options with another inode-file-handles mode. */
+    public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, value);
+    }
+
+    private static boolean bool(Map<String, ?> options, String key, boolean fallback) {
+        Object value = options.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        return switch (value.toString().trim().toLowerCase(Locale.ROOT)) {
+            case "true", "on", "yes", "1" -> true;
+            case "false", "off", "no", "0" -> false;
+            default -> throw new IllegalArgumentException(
+                    key + " must be true or false; got '" + value + "'");
+        };
+    }
+}

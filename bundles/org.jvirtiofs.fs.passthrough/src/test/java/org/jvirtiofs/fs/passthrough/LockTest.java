@@ -1,0 +1,75 @@
+package org.jvirtiofs.fs.passthrough;
+
+import static org.jvirtiofs.fs.passthrough.TestShare.ROOT;
+import static org.jvirtiofs.fs.passthrough.TestShare.assertErrno;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.jvirtiofs.api.Entry;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FileLock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** POSIX and flock locks through direct calls: owners, ranges, flush, handles. */
+class LockTest {
+    private static final FileLock WRITE_ALL = new FileLock(0, FileLock.OFFSET_MAX, FileLock.F_WRLCK, 7);
+    private TestShare t;
+    private long node;
+    private long h1;
+    private long h2;
+
+    @BeforeEach
+    void share() throws Exception {
+        t = new TestShare();
+        Entry f = t.createFile(ROOT, "f", "0123456789");
+        node = f.nodeId();
+        h1 = t.fs.open(t.ctx, node, TestShare.RDWR, false).handle();
+        h2 = t.fs.open(t.ctx, node, TestShare.RDWR, false).handle();
+    }
+
+    @AfterEach
+    void close() {
+        t.close();
+    }
+
+    @Test
+    void posixLocksOfOneOwnerNeverConflictButOtherOwnersDo() throws Exception {
+        t.fs.setlk(t.ctx, node, h1, 1, WRITE_ALL, false, false);
+        t.fs.setlk(t.ctx, node, h2, 1, WRITE_ALL, false, false); // same owner, other handle
+        assertErrno(Errno.EAGAIN, () -> t.fs.setlk(t.ctx, node, h2, 2, WRITE_ALL, false, false));
+        FileLock conflict = t.fs.getlk(t.ctx, node, h2, 2, WRITE_ALL);
+        assertEquals(FileLock.F_WRLCK, conflict.type());
+        assertEquals(FileLock.OFFSET_MAX, conflict.end());
+        assertEquals(FileLock.F_UNLCK, t.fs.getlk(t.ctx, node, h1, 1, WRITE_ALL).type());
+    }
+
+    @Test
+    void disjointRangesAndSharedReadLocksCoexist() throws Exception {
+        t.fs.setlk(t.ctx, node, h1, 1, new FileLock(0, 4, FileLock.F_WRLCK, 7), false, false);
+        t.fs.setlk(t.ctx, node, h2, 2, new FileLock(5, 9, FileLock.F_WRLCK, 8), false, false);
+        FileLock read = new FileLock(20, 30, FileLock.F_RDLCK, 9);
+        t.fs.setlk(t.ctx, node, h1, 1, read, false, false);
+        t.fs.setlk(t.ctx, node, h2, 2, read, false, false);
+        FileLock c = t.fs.getlk(t.ctx, node, h2, 3, new FileLock(3, 3, FileLock.F_RDLCK, 9));
+        assertEquals(new FileLock(0, 4, FileLock.F_WRLCK, 0), c);
+    }
+
+    @Test
+    void unlockAndFlushReleaseAnOwnersLocks() throws Exception {
+        t.fs.setlk(t.ctx, node, h1, 1, WRITE_ALL, false, false);
+        t.fs.setlk(t.ctx, node, h1, 1, new FileLock(0, FileLock.OFFSET_MAX, FileLock.F_UNLCK, 7), false, false);
+        t.fs.setlk(t.ctx, node, h2, 2, WRITE_ALL, false, false);
+        t.fs.flush(t.ctx, node, h2, 2);
+        t.fs.setlk(t.ctx, node, h1, 1, WRITE_ALL, false, true);
+    }
+
+    @Test
+    void flockLocksBelongToTheOpenFile() throws Exception {
+        t.fs.setlk(t.ctx, node, h1, 1, WRITE_ALL, true, false);
+        t.fs.setlk(t.ctx, node, h1, 2, WRITE_ALL, true, false); // same open file: a conversion
+        assertErrno(Errno.EAGAIN, () -> t.fs.setlk(t.ctx, node, h2, 1, WRITE_ALL, true, false));
+        t.fs.release(t.ctx, node, h1, TestShare.RDWR, false, true, 1);
+        t.fs.setlk(t.ctx, node, h2, 1, WRITE_ALL, true, false);
+    }
+}

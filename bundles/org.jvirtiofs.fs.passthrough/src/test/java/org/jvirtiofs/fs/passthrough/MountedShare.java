@@ -1,0 +1,37 @@
+package org.jvirtiofs.fs.passthrough;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.UnaryOperator;
+import org.jvirtiofs.devfuse.FuseMount;
+import org.jvirtiofs.devfuse.MountOptions;
+
+/** A passthrough share of a fresh source directory, mounted on the host through /dev/fuse. */
+final class MountedShare implements AutoCloseable {
+    final Path base;
+    final Path source;
+    final Path mnt;
+    final PassthroughFilesystem fs;
+    private FuseMount mount;
+
+    MountedShare(UnaryOperator<PassthroughOptions> tweak) throws Exception {
+        base = TestShare.newBase();
+        source = Files.createDirectory(base.resolve("share"));
+        mnt = Files.createDirectory(base.resolve("mnt"));
+        fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(source)));
+        mount = FuseMount.mount(mnt, fs, MountOptions.defaults().withReaders(4));
+    }
+
+    FuseMount mount() {
+        return mount;
+    }
+
+    @Override
+    public void close() {
+        if (mount != null) {
+            mount.close();
+            mount = null;
+        }
+        fs.close();
+    }
+}

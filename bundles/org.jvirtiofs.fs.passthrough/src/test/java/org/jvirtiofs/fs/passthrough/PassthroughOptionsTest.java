@@ -1,0 +1,81 @@
+package org.jvirtiofs.fs.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.jvirtiofs.api.CacheMode;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FilesystemFactory;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.junit.jupiter.api.Test;
+
+/** Options parsing and the factory: defaults, typed values, clear errors. */
+class PassthroughOptionsTest {
+
+    private static void assertRejected(String option, Map<String, ?> options) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PassthroughOptions.parse(options));
+        assertTrue(e.getMessage().startsWith(option), e.getMessage());
+    }
+
+    @Test
+    void defaultsAreAutoCacheReadWriteWithXattrsAndFds() {
+        PassthroughOptions o = PassthroughOptions.parse(Map.of("source", "/srv/share/", "service.pid", "x"));
+        assertEquals(Path.of("/srv/share"), o.source());
+        assertEquals(CacheMode.AUTO, o.cache());
+        assertFalse(o.writeback() || o.readonly() || o.announceSubmounts());
+        assertTrue(o.xattr());
+        assertTrue(o.uids().isIdentity() && o.gids().isIdentity());
+        assertEquals(InodeFileHandles.NEVER, o.inodeFileHandles());
+    }
+
+    @Test
+    void everyOptionIsReadFromStringsOrTypedValues() {
+        PassthroughOptions o = PassthroughOptions.parse(Map.of("source", "/s", "cache", "Always",
+                "writeback", Boolean.TRUE, "readonly", "true", "xattr", "off",
+                "uid-map", "0:100000:65536", "squash-gid", 100, "announce-submounts", "yes",
+                "inode-file-handles", "prefer"));
+        assertEquals(CacheMode.ALWAYS, o.cache());
+        assertTrue(o.writeback() && o.readonly() && o.announceSubmounts());
+        assertFalse(o.xattr());
+        assertEquals(100005, o.uids().toHost(5));
+        assertEquals(5, o.uids().toGuest(100005));
+        assertEquals(100, o.gids().toHost(7));
+        assertEquals(InodeFileHandles.PREFER, o.inodeFileHandles());
+    }
+
+    @Test
+    void malformedOptionsAreNamedWithTheirValue() {
+        assertRejected("source", Map.of());
+        assertRejected("source", Map.of("source", "relative/dir"));
+        assertRejected("cache", Map.of("source", "/s", "cache", "sometimes"));
+        assertRejected("readonly", Map.of("source", "/s", "readonly", "maybe"));
+        assertRejected("uid-map", Map.of("source", "/s", "uid-map", "1:2"));
+        assertRejected("gid-map", Map.of("source", "/s", "gid-map", "1:2:0"));
+        assertRejected("squash-uid", Map.of("source", "/s", "squash-uid", "-1"));
+        assertRejected("inode-file-handles", Map.of("source", "/s", "inode-file-handles", "always"));
+    }
+
+    @Test
+    void theFactoryRefusesMissingOrNonDirectorySources() throws Exception {
+        FilesystemFactory factory = new PassthroughFilesystemFactory();
+        assertEquals("passthrough", factory.type());
+        Path base = TestShare.newBase();
+        FsException missing = assertThrows(FsException.class,
+                () -> factory.create(Map.of("source", base.resolve("nope").toString())));
+        assertEquals(Errno.ENOENT, missing.errno());
+        Path file = Files.writeString(base.resolve("file"), "x");
+        assertEquals(Errno.ENOTDIR, assertThrows(FsException.class,
+                () -> factory.create(Map.of("source", file.toString()))).errno());
+        try (FuseFilesystem fs = factory.create(Map.of("source", base.toString()))) {
+            assertTrue(fs.lookup(org.jvirtiofs.api.Context.KERNEL, FuseFilesystem.FUSE_ROOT_ID,
+                    org.jvirtiofs.api.FileName.of("file")).attr().isRegularFile());
+        }
+    }
+}
