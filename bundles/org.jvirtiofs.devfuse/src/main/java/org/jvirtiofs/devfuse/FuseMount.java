@@ -140,15 +140,16 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    private void readerEnded() {
-        stopped.countDown();
-        if (stopped.getCount() == 0) {
-            // the connection is gone: no DESTROY comes over /dev/fuse, so end the session here
+    private synchronized void readerEnded() {
+        if (stopped.getCount() == 1) {
+            // the last reader: the connection is gone and no DESTROY comes over /dev/fuse, so
+            // end the session here, before close() (waiting on the latch) may return
             session.destroy();
             if (!closing) {
                 LOG.info("{} was unmounted from outside", mountpoint);
             }
         }
+        stopped.countDown();
     }
 
     private void detachQuietly() {
