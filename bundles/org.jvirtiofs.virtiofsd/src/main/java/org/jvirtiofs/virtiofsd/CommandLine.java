@@ -53,7 +53,6 @@ public final class CommandLine {
     private int threadPoolSize;
     private boolean readonly;
     private boolean xattr;
-    private String xattrmap;
     private String translateUid;
     private String translateGid;
     private String inodeFileHandles = "never";
@@ -127,9 +126,9 @@ public final class CommandLine {
             case "--shared-dir" -> sharedDir = value;
             case "--cache" -> cache = oneOf(name, value, CACHE_MODES);
             case "--thread-pool-size" -> threadPoolSize = number(name, value, 0, 1024);
-            case "--xattrmap" -> xattrmap = value;
-            case "--translate-uid" -> translateUid = value;
-            case "--translate-gid" -> translateGid = value;
+            case "--xattrmap" -> throw new IllegalArgumentException("--xattrmap is not implemented yet");
+            case "--translate-uid" -> translateUid = translation(name, value, translateUid);
+            case "--translate-gid" -> translateGid = translation(name, value, translateGid);
             case "--inode-file-handles" -> inodeFileHandles = oneOf(name, value, HANDLE_MODES);
             case "--log-level" -> logLevel = oneOf(name, value, LOG_LEVELS);
             case "--provider" -> provider = required(name, value);
@@ -154,7 +153,7 @@ public final class CommandLine {
                 case "writeback" -> writeback = true;
                 case "no_writeback" -> writeback = false;
                 case "announce_submounts" -> announceSubmounts = true;
-                case "xattrmap" -> xattrmap = required("-o xattrmap", value);
+                case "xattrmap" -> throw new IllegalArgumentException("-o xattrmap is not implemented yet");
                 case "sandbox" -> sandbox(required("-o sandbox", value));
                 case "log_level" -> logLevel = oneOf("-o log_level", required("-o log_level", value), LOG_LEVELS);
                 case "flock", "no_flock", "posix_lock", "no_posix_lock", "readdirplus", "no_readdirplus",
@@ -165,6 +164,18 @@ public final class CommandLine {
                 default -> throw new IllegalArgumentException("unknown -o option " + key + " (see --help)");
             }
         }
+    }
+
+    /**
+     * The Rust virtiofsd's {@code map:GUEST:HOST:COUNT}; repeated options add ranges. The
+     * squash and forbid forms are refused until implemented, rather than silently ignored.
+     */
+    private static String translation(String name, String value, String earlier) {
+        if (!value.matches("map:\\d+:\\d+:\\d+")) {
+            throw new IllegalArgumentException(name + " supports map:GUEST:HOST:COUNT so far, not '" + value + "'");
+        }
+        String range = value.substring("map:".length());
+        return earlier == null ? range : earlier + "," + range;
     }
 
     private static void sandbox(String value) {
@@ -182,7 +193,7 @@ public final class CommandLine {
             throw new IllegalArgumentException("give exactly one of --socket-path=PATH and --fd=FD");
         }
         String mode = cache.equals("none") ? "never" : cache;
-        return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr, xattrmap,
+        return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr,
                 translateUid, translateGid, inodeFileHandles, announceSubmounts, writeback, logLevel, provider);
     }
 

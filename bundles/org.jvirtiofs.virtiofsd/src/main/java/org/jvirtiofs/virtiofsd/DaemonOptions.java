@@ -13,9 +13,8 @@ import java.util.Map;
  * @param threadPoolSize 0 handles requests on the queue thread
  * @param readonly refuse every mutation with EROFS
  * @param xattr serve extended attributes
- * @param xattrmap the xattr name mapping, or null
- * @param translateUid uid translation rules, or null
- * @param translateGid gid translation rules, or null
+ * @param translateUid uid ranges GUEST:HOST:COUNT[,...] (from --translate-uid map:...), or null
+ * @param translateGid gid ranges GUEST:HOST:COUNT[,...] (from --translate-gid map:...), or null
  * @param inodeFileHandles never, prefer or mandatory
  * @param announceSubmounts report submounts to the guest
  * @param writeback accept the guest's writeback cache
@@ -23,7 +22,7 @@ import java.util.Map;
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
-        boolean readonly, boolean xattr, String xattrmap, String translateUid, String translateGid,
+        boolean readonly, boolean xattr, String translateUid, String translateGid,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider) {
 
     /** The options handed to the provider's factory. */
@@ -34,11 +33,10 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("readonly", readonly);
         o.put("xattr", xattr);
         o.put("writeback", writeback);
-        o.put("announce_submounts", announceSubmounts);
-        o.put("inode_file_handles", inodeFileHandles);
-        putIfSet(o, "xattrmap", xattrmap);
-        putIfSet(o, "translate_uid", translateUid);
-        putIfSet(o, "translate_gid", translateGid);
+        o.put("announce-submounts", announceSubmounts);
+        o.put("inode-file-handles", inodeFileHandles);
+        putIfSet(o, "uid-map", translateUid);
+        putIfSet(o, "gid-map", translateGid);
         return o;
     }
 

@@ -18,7 +18,6 @@ final class Usage {
               --thread-pool-size=N         threads for requests; 0 serves them on the queue thread
               --readonly                   refuse every change with EROFS
               --xattr                      serve extended attributes
-              --xattrmap=MAP               map xattr names
               --translate-uid=MAP          translate uids between guest and host
               --translate-gid=MAP          translate gids between guest and host
               --inode-file-handles=MODE    never | prefer | mandatory (default never)

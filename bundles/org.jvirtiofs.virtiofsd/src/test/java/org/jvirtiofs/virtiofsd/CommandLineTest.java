@@ -29,7 +29,7 @@ class CommandLineTest {
         assertEquals(4, o.threadPoolSize());
         assertTrue(o.readonly() && o.xattr() && o.announceSubmounts());
         assertEquals("prefer", o.inodeFileHandles());
-        assertEquals("map:1000:0:1", o.translateUid());
+        assertEquals("1000:0:1", o.translateUid());
         assertEquals("debug", o.logLevel());
         assertEquals(-1, o.fd());
     }
@@ -73,6 +73,9 @@ class CommandLineTest {
         assertEquals("unknown -o option colour (see --help)", invalid("-o", "colour=blue"));
         assertTrue(invalid("--sandbox=namespace").startsWith("--sandbox namespace is not implemented yet"));
         assertTrue(invalid("--fd=-2").startsWith("--fd must be a number"));
+        assertEquals("--translate-uid supports map:GUEST:HOST:COUNT so far, not 'squash-guest:0:1000:1'",
+                invalid("--translate-uid=squash-guest:0:1000:1"));
+        assertEquals("--xattrmap is not implemented yet", invalid("--xattrmap=:prefix:all::user.virtiofs::"));
     }
 
     @Test
@@ -80,6 +83,8 @@ class CommandLineTest {
         DaemonOptions o = run("--socket-path=/s", "--shared-dir=/srv", "--readonly");
         assertEquals("/srv", o.providerOptions().get("source"));
         assertEquals(true, o.providerOptions().get("readonly"));
+        assertEquals("0:1000:10,100:2000:1", run("--socket-path=/s", "--shared-dir=/srv",
+                "--translate-uid=map:0:1000:10", "--translate-uid", "map:100:2000:1").providerOptions().get("uid-map"));
         assertEquals("auto", o.providerOptions().get("cache"));
     }
 }
