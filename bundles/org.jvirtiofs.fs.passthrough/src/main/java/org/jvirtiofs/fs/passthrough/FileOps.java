@@ -169,6 +169,11 @@ final class FileOps {
         if (flush) {
             dir.locks.release(nodeId, lockOwner);
         }
+        OpenFile file = dir.handles.fileOrNull(handle);
+        if (file != null) {
+            // the guest's OFD locks taken through this handle end with it
+            file.lockOwners().forEach(owner -> dir.locks.release(nodeId, owner));
+        }
         dir.handles.releaseFile(handle); // closing the fd also drops its flock locks
     }
 

@@ -33,6 +33,11 @@ final class HandleTable implements AutoCloseable {
         return f;
     }
 
+    /** The open file {@code handle} names, or null. */
+    OpenFile fileOrNull(long handle) {
+        return files.get(handle);
+    }
+
     /** The directory stream {@code handle} names; EBADF if none. */
     DirectoryStream dir(long handle) throws FsException {
         DirectoryStream d = dirs.get(handle);

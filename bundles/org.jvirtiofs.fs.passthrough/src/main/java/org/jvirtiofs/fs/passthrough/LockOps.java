@@ -54,6 +54,7 @@ final class LockOps {
             return;
         }
         int fd = dir.locks.fdFor(nodeId, owner, file.fd());
+        file.lockOwners().add(owner);
         if (sleep) {
             Locks.ofdSetlkw(fd, flock(lock));
         } else {

@@ -72,4 +72,13 @@ class LockTest {
         t.fs.release(t.ctx, node, h1, TestShare.RDWR, false, true, 1);
         t.fs.setlk(t.ctx, node, h2, 1, WRITE_ALL, true, false);
     }
+
+    @Test
+    void releasingAHandleDropsTheRecordLocksTakenThroughIt() throws Exception {
+        // a guest OFD lock: its owner is the guest's open file, and no unlock comes at close
+        t.fs.setlk(t.ctx, node, h1, 42, WRITE_ALL, false, false);
+        assertErrno(Errno.EAGAIN, () -> t.fs.setlk(t.ctx, node, h2, 43, WRITE_ALL, false, false));
+        t.fs.release(t.ctx, node, h1, TestShare.RDWR, false, false, 0);
+        t.fs.setlk(t.ctx, node, h2, 43, WRITE_ALL, false, false);
+    }
 }
