@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -315,6 +317,91 @@ static int large_file(void) {
     return bad;
 }
 
+static int unlinked_but_open(void) {
+    int fd = open("ghost", O_CREAT | O_RDWR, 0644);
+    SYS(fd);
+    SYS(unlink("ghost"));
+    CHECK(access("ghost", F_OK) < 0 && errno == ENOENT, "the name is still there");
+    if (write_pattern(fd, 0, 100000) || verify_pattern(fd, 0, 100000)) {
+        return -1;
+    }
+    struct stat st;
+    SYS(fstat(fd, &st));
+    CHECK(st.st_nlink == 0 && st.st_size == 100000, "fstat of an unlinked file: nlink %lu size %lld",
+          (unsigned long) st.st_nlink, (long long) st.st_size);
+    return close(fd);
+}
+
+static int special_files(void) {
+    SYS(mkfifo("fifo", 0600));
+    SYS(mknod("null", S_IFCHR | 0666, makedev(1, 3)));
+    struct stat st;
+    SYS(lstat("fifo", &st));
+    CHECK(S_ISFIFO(st.st_mode) && (st.st_mode & 07777) == 0600, "fifo mode %o", st.st_mode);
+    SYS(lstat("null", &st));
+    CHECK(S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3, "device node %u:%u",
+          major(st.st_rdev), minor(st.st_rdev));
+    SYS(unlink("fifo"));
+    SYS(unlink("null"));
+    return 0;
+}
+
+static int ownership(void) {
+    int fd = open("owned", O_CREAT | O_WRONLY, 0644);
+    SYS(fd);
+    close(fd);
+    SYS(chown("owned", 1234, 5678));
+    struct stat st;
+    SYS(stat("owned", &st));
+    CHECK(st.st_uid == 1234 && st.st_gid == 5678, "owner %u:%u after chown", st.st_uid, st.st_gid);
+    SYS(lchown("owned", 0, 0));
+    SYS(unlink("owned"));
+    return 0;
+}
+
+static int beyond_4gib(void) {
+    const long far = 5L << 30;
+    int fd = open("huge", O_CREAT | O_RDWR, 0644);
+    SYS(fd);
+    if (write_pattern(fd, far, 8192) || verify_pattern(fd, far, 8192)) {
+        return -1;
+    }
+    struct stat st;
+    SYS(fstat(fd, &st));
+    CHECK(st.st_size == far + 8192, "size %lld", (long long) st.st_size);
+    char buf[16];
+    CHECK(pread(fd, buf, sizeof buf, 4L << 30) == (ssize_t) sizeof buf && buf[0] == 0 && buf[15] == 0,
+          "the hole at 4 GiB");
+    close(fd);
+    SYS(unlink("huge"));
+    return 0;
+}
+
+static int locks(void) {
+    int a = open("locked", O_CREAT | O_RDWR, 0644);
+    SYS(a);
+    int b = open("locked", O_RDWR);
+    SYS(b);
+    SYS(flock(a, LOCK_EX));
+    CHECK(flock(b, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK, "a second flock got the lock");
+    SYS(flock(a, LOCK_UN));
+    SYS(flock(b, LOCK_EX | LOCK_NB));
+    SYS(flock(b, LOCK_UN));
+    /* byte-range locks on two open file descriptions conflict even in one process */
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 100};
+    SYS(fcntl(a, F_OFD_SETLK, &lk));
+    struct flock other = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 50, .l_len = 10};
+    CHECK(fcntl(b, F_OFD_SETLK, &other) < 0 && (errno == EAGAIN || errno == EACCES), "overlapping fcntl lock granted");
+    struct flock probe = other;
+    SYS(fcntl(b, F_OFD_GETLK, &probe));
+    CHECK(probe.l_type == F_WRLCK && probe.l_start == 0 && probe.l_len == 100, "F_GETLK does not report the lock");
+    close(a);
+    SYS(fcntl(b, F_OFD_SETLK, &other)); /* released when its description closed */
+    close(b);
+    SYS(unlink("locked"));
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc != 2 || chdir(argv[1]) < 0) {
         fprintf(stderr, "usage: fsbattery DIR (an existing, empty directory)\n");
@@ -332,6 +419,11 @@ int main(int argc, char **argv) {
     run("statfs-fsync", statfs_and_sync);
     run("sparse-seek-hole", sparse_and_holes);
     run("large-file", large_file);
+    run("unlinked-but-open", unlinked_but_open);
+    run("fifo-mknod", special_files);
+    run("chown", ownership);
+    run("sparse-beyond-4gib", beyond_4gib);
+    run("flock-fcntl-locks", locks);
     printf("JVFS-BATTERY: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

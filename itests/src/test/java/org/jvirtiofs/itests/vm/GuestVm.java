@@ -97,7 +97,17 @@ public final class GuestVm {
             return lastValue("JVFS-RESULT: ");
         }
 
-        /** The battery's summary line, e.g. "12 passed, 0 failed". */
+        /** Every check of launcher/guest/fsbattery.c. */
+        public static final int BATTERY_CHECKS = 17;
+
+        /** Fails unless the battery ran every check and all passed. */
+        public void assertBatteryPassed(String what) {
+            if (!battery().equals(BATTERY_CHECKS + " passed, 0 failed")) {
+                throw new AssertionError(what + ": the battery says '" + battery() + "':\n" + tail(text, 40));
+            }
+        }
+
+        /** The battery's summary line, e.g. "17 passed, 0 failed". */
         public String battery() {
             return lastValue("JVFS-BATTERY: ");
         }

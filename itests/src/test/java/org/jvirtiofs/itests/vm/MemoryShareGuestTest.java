@@ -32,7 +32,7 @@ class MemoryShareGuestTest {
             for (int guest = 1; guest <= 2; guest++) {
                 GuestVm.Console console = new GuestVm(image, socket, "memshare", tmp.resolve("console-" + guest + ".log"))
                         .run();
-                assertEquals("12 passed, 0 failed", console.battery(), "guest " + guest);
+                console.assertBatteryPassed("guest " + guest);
                 // the guest unmounted: DESTROY left the provider with its root alone
                 assertEquals(1, fs.nodeCount(), "nodes after guest " + guest + " unmounted");
             }

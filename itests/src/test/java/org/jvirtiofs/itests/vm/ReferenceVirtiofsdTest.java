@@ -36,7 +36,7 @@ class ReferenceVirtiofsdTest {
             waitFor(socket);
             GuestVm.Console console = new GuestVm(image, socket, "refshare", tmp.resolve("console.log"))
                     .daemonLog(() -> read(log)).run();
-            assertEquals("12 passed, 0 failed", console.battery());
+            console.assertBatteryPassed("QEMU's virtiofsd");
         } finally {
             daemon.destroy();
             daemon.waitFor(10, TimeUnit.SECONDS);
