@@ -9,13 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the test scripts (real programs) in a directory and returns what they printed. */
-final class Programs {
+/**
+ * Runs real programs in a directory: the kit the provider tests share (published in this
+ * module's test-jar) to compare a mount with a reference directory. {@code ops.sh} does real
+ * work with coreutils, tar, xattr tools, flock and python3; {@code describe.sh} prints everything
+ * observable about a tree.
+ */
+public final class Programs {
     private Programs() {
     }
 
     /** Runs a script from the test resources with {@code dir} as working directory. */
-    static String runScript(String resource, Path dir) throws IOException, InterruptedException {
+    public static String runScript(String resource, Path dir) throws IOException, InterruptedException {
         Path script = Files.createTempFile("jvirtiofs-", ".sh");
         try (InputStream in = Programs.class.getResourceAsStream(resource)) {
             Files.write(script, in.readAllBytes());
@@ -29,7 +34,7 @@ final class Programs {
      * Runs a script in the reference directory and in the directory under test and fails with
      * the first differing lines (both outputs are kept under target/ for a full diff).
      */
-    static void assertSameOutput(String resource, Path reference, Path underTest)
+    public static void assertSameOutput(String resource, Path reference, Path underTest)
             throws IOException, InterruptedException {
         String expected = runScript(resource, reference);
         String actual = runScript(resource, underTest);
@@ -54,7 +59,7 @@ final class Programs {
     }
 
     /** Runs a command in {@code dir}, stdout and stderr together, within two minutes. */
-    static String run(Path dir, String... command) throws IOException, InterruptedException {
+    public static String run(Path dir, String... command) throws IOException, InterruptedException {
         Path out = Files.createTempFile("jvirtiofs-", ".out");
         try {
             Process p = new ProcessBuilder(command).directory(dir.toFile())

@@ -18,6 +18,7 @@ import org.jvirtiofs.posix.RenameFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.devfuse.Programs;
 
 /**
  * Attacks on the share boundary through a real mount. The reader never follows a symlink itself

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.devfuse.Programs;
 
 /** Locks taken on the host and through the mount exclude each other, both ways. */
 class LockMountTest {

@@ -11,6 +11,7 @@ import org.jvirtiofs.posix.Mounts;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.devfuse.Programs;
 
 /**
  * The passthrough provider mounted through /dev/fuse and driven by real programs (cp -a, tar,
