@@ -24,7 +24,7 @@ final class Usage {
               --announce-submounts         tell the guest about submounts
               --writeback                  let the guest cache writes
               --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
-              --log-level=LEVEL            error | warn | info | debug | trace | off
+              --log-level=LEVEL            error | warn | info (default) | debug | trace | off
               --provider=TYPE              serve another provider type than passthrough (jvirtiofs)
               -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
