@@ -16,6 +16,7 @@ import org.jvirtiofs.api.Context;
 import org.jvirtiofs.api.CreateReply;
 import org.jvirtiofs.api.FileMode;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 class ConcurrencyTest {
     private static final int THREADS = 8;
@@ -43,12 +44,12 @@ class ConcurrencyTest {
                         CreateReply c = fs.create(ctx, ROOT, name(n), 0644, RDWR, 0, false);
                         long node = c.entry().nodeId();
                         long h = c.open().handle();
-                        fs.write(ctx, node, h, new TestReader(data), data.length, 0,
+                        fs.write(ctx, node, h, new SegmentedMemory.Reader(data), data.length, 0,
                                 OptionalLong.empty(), RDWR, 0);
-                        TestWriter back = new TestWriter(data.length);
+                        SegmentedMemory.Writer back = new SegmentedMemory.Writer(data.length);
                         fs.read(ctx, node, h, back, data.length, 0, OptionalLong.empty(), RDWR);
                         assertArrayEquals(data, back.bytes());
-                        fs.write(ctx, shared, sharedHandle, new TestReader(data), 100,
+                        fs.write(ctx, shared, sharedHandle, new SegmentedMemory.Reader(data), 100,
                                 (long) id * FileData.CHUNK_SIZE, OptionalLong.empty(), RDWR, 0);
                         t.readdir(ROOT, 0);
                         fs.unlink(ctx, ROOT, name(n));

@@ -23,6 +23,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
 import org.jvirtiofs.api.OpenReply;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 class ReadWriteTest {
     private final TestFs t = new TestFs();
@@ -131,7 +132,7 @@ class ReadWriteTest {
         long file = t.file("f", new byte[] {1, 2, 3});
         OpenFlags append = new OpenFlags(OpenFlags.O_WRONLY | OpenFlags.O_APPEND);
         long handle = t.fs.open(t.ctx, file, append, false).handle();
-        t.fs.write(t.ctx, file, handle, new TestReader(new byte[] {4}), 1, 0,
+        t.fs.write(t.ctx, file, handle, new SegmentedMemory.Reader(new byte[] {4}), 1, 0,
                 OptionalLong.empty(), append, 0);
         long reader = t.open(file, RDONLY);
         assertArrayEquals(new byte[] {1, 2, 3, 4}, t.read(file, reader, 0, 10));
@@ -155,7 +156,7 @@ class ReadWriteTest {
     void writeWithKillSuidgidClearsTheSetIdBits() throws Exception {
         long file = t.fs.mknod(t.ctx, ROOT, name("f"), FileMode.S_IFREG | 06755, 0, 0).nodeId();
         long handle = t.open(file, RDWR);
-        t.fs.write(t.ctx, file, handle, new TestReader(new byte[1]), 1, 0, OptionalLong.empty(),
+        t.fs.write(t.ctx, file, handle, new SegmentedMemory.Reader(new byte[1]), 1, 0, OptionalLong.empty(),
                 RDWR, FuseFilesystem.FUSE_WRITE_KILL_SUIDGID);
         assertEquals(FileMode.S_IFREG | 0755, t.attr(file).mode());
     }
@@ -164,7 +165,7 @@ class ReadWriteTest {
     void killSuidgidKeepsSetgidWithoutGroupExecute() throws Exception {
         long file = t.fs.mknod(t.ctx, ROOT, name("f"), FileMode.S_IFREG | 06744, 0, 0).nodeId();
         long handle = t.open(file, RDWR);
-        t.fs.write(t.ctx, file, handle, new TestReader(new byte[1]), 1, 0, OptionalLong.empty(),
+        t.fs.write(t.ctx, file, handle, new SegmentedMemory.Reader(new byte[1]), 1, 0, OptionalLong.empty(),
                 RDWR, FuseFilesystem.FUSE_WRITE_KILL_SUIDGID);
         assertEquals(FileMode.S_IFREG | 02744, t.attr(file).mode());
     }

@@ -18,6 +18,7 @@ import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
 import org.junit.jupiter.api.function.Executable;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 /** A memory filesystem under test, a clock the test moves, and shorthands for common calls. */
 final class TestFs {
@@ -82,12 +83,12 @@ final class TestFs {
     }
 
     int write(long node, long handle, long offset, byte[] data) throws FsException {
-        return fs.write(ctx, node, handle, new TestReader(data), data.length, offset,
+        return fs.write(ctx, node, handle, new SegmentedMemory.Reader(data), data.length, offset,
                 OptionalLong.empty(), RDWR, 0);
     }
 
     byte[] read(long node, long handle, long offset, int size) throws FsException {
-        TestWriter dst = new TestWriter(size);
+        SegmentedMemory.Writer dst = new SegmentedMemory.Writer(size);
         int n = fs.read(ctx, node, handle, dst, size, offset, OptionalLong.empty(), RDWR);
         byte[] bytes = dst.bytes();
         if (bytes.length != n) {

@@ -19,6 +19,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.SetattrValid;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 /** getattr, setattr in all its forms, statfs, and owners of new files (credentials, id maps). */
 class AttributesTest {
@@ -95,7 +96,7 @@ class AttributesTest {
         Entry e = t.createFile(ROOT, "f", "x");
         setattr(e.nodeId(), attr(06755, 0, 0, 0, 0, 0), SetattrValid.FATTR_MODE);
         long h = t.fs.open(t.ctx, e.nodeId(), TestShare.RDWR, false).handle();
-        t.fs.write(t.ctx, e.nodeId(), h, new TestMemory.Reader(new byte[] {'y'}), 1, 0,
+        t.fs.write(t.ctx, e.nodeId(), h, new SegmentedMemory.Reader(new byte[] {'y'}), 1, 0,
                 OptionalLong.empty(), TestShare.RDWR, FuseFilesystem.FUSE_WRITE_KILL_SUIDGID);
         assertEquals(0755, FileMode.permissions(t.fs.getattr(t.ctx, e.nodeId(), OptionalLong.empty()).attr().mode()));
         setattr(e.nodeId(), attr(02745, 0, 0, 0, 0, 0), SetattrValid.FATTR_MODE);

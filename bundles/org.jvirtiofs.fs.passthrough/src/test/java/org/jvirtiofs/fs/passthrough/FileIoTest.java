@@ -21,6 +21,7 @@ import org.jvirtiofs.api.OpenFlags;
 import org.jvirtiofs.api.OpenReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 /** Open files: create, open flags, zero-copy read and write, space, seeking, copying, syncing. */
 class FileIoTest {
@@ -41,10 +42,10 @@ class FileIoTest {
         CreateReply c = t.create(ROOT, "big");
         long n = c.entry().nodeId();
         long h = c.open().handle();
-        assertEquals(data.length, t.fs.write(t.ctx, n, h, new TestMemory.Reader(data), data.length, 0,
+        assertEquals(data.length, t.fs.write(t.ctx, n, h, new SegmentedMemory.Reader(data), data.length, 0,
                 OptionalLong.empty(), TestShare.RDWR, 0));
         assertArrayEquals(data, Files.readAllBytes(t.source.resolve("big")));
-        TestMemory.Writer w = new TestMemory.Writer(data.length + 100);
+        SegmentedMemory.Writer w = new SegmentedMemory.Writer(data.length + 100);
         assertEquals(data.length, t.fs.read(t.ctx, n, h, w, data.length + 100, 0, OptionalLong.empty(), TestShare.RDWR));
         assertArrayEquals(data, w.bytes());
         assertEquals("", t.read(n, h, data.length + 5, 10), "past the end");

@@ -21,6 +21,7 @@ import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
 import org.junit.jupiter.api.function.Executable;
+import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 /** A passthrough filesystem on a fresh source directory under target/, with call shorthands. */
 final class TestShare implements AutoCloseable {
@@ -70,12 +71,12 @@ final class TestShare implements AutoCloseable {
 
     int write(long node, long handle, long offset, String data) throws FsException {
         byte[] b = data.getBytes(StandardCharsets.UTF_8);
-        return fs.write(ctx, node, handle, new TestMemory.Reader(b), b.length, offset,
+        return fs.write(ctx, node, handle, new SegmentedMemory.Reader(b), b.length, offset,
                 OptionalLong.empty(), RDWR, 0);
     }
 
     String read(long node, long handle, long offset, int size) throws FsException {
-        TestMemory.Writer w = new TestMemory.Writer(size);
+        SegmentedMemory.Writer w = new SegmentedMemory.Writer(size);
         int n = fs.read(ctx, node, handle, w, size, offset, OptionalLong.empty(), RDONLY);
         assertEquals(n, w.bytes().length);
         return new String(w.bytes(), StandardCharsets.UTF_8);

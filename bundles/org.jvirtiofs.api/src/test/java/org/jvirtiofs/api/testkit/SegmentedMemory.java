@@ -1,4 +1,4 @@
-package org.jvirtiofs.fs.passthrough;
+package org.jvirtiofs.api.testkit;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -6,19 +6,23 @@ import java.util.List;
 import org.jvirtiofs.api.ZeroCopyReader;
 import org.jvirtiofs.api.ZeroCopyWriter;
 
-/** Transport memory for tests: direct buffers handed out in 1000-byte segments, like pages. */
-final class TestMemory {
+/**
+ * Transport memory for provider tests: direct buffers handed out in 1000-byte segments, like
+ * scattered guest pages, behind the zero-copy interfaces a provider's READ and WRITE see.
+ * Published in the api module's test-jar for every provider's tests.
+ */
+public final class SegmentedMemory {
     private static final int SEGMENT = 1000;
 
-    private TestMemory() {
+    private SegmentedMemory() {
     }
 
     /** Reply memory a READ fills. */
-    static final class Writer implements ZeroCopyWriter {
+    public static final class Writer implements ZeroCopyWriter {
         private final ByteBuffer memory;
         private int committed;
 
-        Writer(int capacity) {
+        public Writer(int capacity) {
             memory = ByteBuffer.allocateDirect(capacity);
         }
 
@@ -40,7 +44,8 @@ final class TestMemory {
             committed += bytes;
         }
 
-        byte[] bytes() {
+        /** The committed bytes. */
+        public byte[] bytes() {
             byte[] out = new byte[committed];
             memory.duplicate().position(0).get(out);
             return out;
@@ -48,11 +53,11 @@ final class TestMemory {
     }
 
     /** A WRITE payload. */
-    static final class Reader implements ZeroCopyReader {
+    public static final class Reader implements ZeroCopyReader {
         private final ByteBuffer memory;
         private int consumed;
 
-        Reader(byte[] data) {
+        public Reader(byte[] data) {
             memory = ByteBuffer.allocateDirect(data.length).put(data).flip();
         }
 
