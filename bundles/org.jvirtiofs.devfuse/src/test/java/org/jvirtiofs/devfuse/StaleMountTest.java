@@ -43,6 +43,27 @@ class StaleMountTest {
     }
 
     @Test
+    void theConfiguredNumberOfReadersServesTheMountAndStopsWithIt() throws Exception {
+        Path mnt = Files.createDirectory(tmp.resolve("readers"));
+        try (FuseMount mount = FuseMount.mount(mnt, new MemoryFilesystem(MemoryOptions.defaults()),
+                MountOptions.defaults().withReaders(3))) {
+            assertEquals(3, readerThreads("readers"));
+            Files.writeString(mnt.resolve("f"), "served");
+            assertEquals("served", Files.readString(mnt.resolve("f")));
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (readerThreads("readers") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, readerThreads("readers"));
+    }
+
+    private static long readerThreads(String mountpointName) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("devfuse-" + mountpointName + "-")).count();
+    }
+
+    @Test
     void mountingOnAMissingDirectorySaysWhy() {
         IOException e = assertThrows(IOException.class, () -> FuseMount.mount(tmp.resolve("absent"),
                 new MemoryFilesystem(MemoryOptions.defaults()), MountOptions.defaults()));
