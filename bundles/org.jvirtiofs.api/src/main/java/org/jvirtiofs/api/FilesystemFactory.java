@@ -41,4 +41,20 @@ public interface FilesystemFactory {
      *     ({@code FsException.of(ENOENT, "source /srv/x does not exist")})
      */
     FuseFilesystem create(Map<String, ?> options) throws FsException;
+
+    /**
+     * Creates a filesystem for a share that is already mounted by a guest, taking over from the
+     * provider that served it until now ({@link FuseFilesystem#handover()}): it must answer the
+     * node ids and handles in {@code from} as that provider did, and allocate new ones above
+     * {@link Handover#maxNodeId()} and {@link Handover#maxHandle()}. {@code from} may come from
+     * another provider type; resolve what you can and answer ESTALE for the rest. INIT is not
+     * repeated: the share calls {@link FuseFilesystem#init} with the features already agreed.
+     *
+     * <p>Optional. Default: EOPNOTSUPP, and the share falls back to {@link #create}.
+     *
+     * @throws FsException if the state cannot be taken over; the old provider then stays
+     */
+    default FuseFilesystem takeOver(Map<String, ?> options, Handover from) throws FsException {
+        throw FsException.of(Errno.EOPNOTSUPP, type() + " cannot take over a live share");
+    }
 }

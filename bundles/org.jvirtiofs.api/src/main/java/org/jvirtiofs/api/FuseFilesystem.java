@@ -104,6 +104,19 @@ public interface FuseFilesystem extends AutoCloseable {
     default void destroy() {
     }
 
+    /**
+     * Hot swap: the share is replacing this provider while the guest stays mounted. No request is
+     * in flight and none will come; describe every node and handle the guest holds so that
+     * {@link FilesystemFactory#takeOver} of the replacement can keep serving them. {@link #close()}
+     * follows, so hand over duplicates of any descriptor you want to survive it.
+     *
+     * <p>Optional. Default: EOPNOTSUPP, and the replacement starts empty: the guest's nodes and
+     * handles become stale (their operations fail with EBADF or ESTALE) until it looks them up again.
+     */
+    default Handover handover() throws FsException {
+        throw FsException.of(Errno.EOPNOTSUPP);
+    }
+
     /** The share is gone for good: release everything (e.g. the source dir). Default: nothing. */
     @Override
     default void close() {
