@@ -28,14 +28,23 @@ import org.jvirtiofs.fuse.wire.RequestReader;
 public final class FuseSession {
     private final FuseFilesystem fs;
     private final SessionOptions options;
+    private final RequestObserver observer;
     private final ProtocolLog log = new ProtocolLog();
     private final InitOps init;
     private final Op[] ops = new Op[FUSE_TMPFILE + 1];
+    /** sizeof(struct fuse_write_in): what precedes a WRITE's data after the header. */
+    private static final int FUSE_WRITE_IN_SIZE = 40;
 
     /** A session serving {@code fs}, negotiating with {@code options}; waits for INIT. */
     public FuseSession(FuseFilesystem fs, SessionOptions options) {
+        this(fs, options, RequestObserver.NONE);
+    }
+
+    /** A session that also tells {@code observer} about every request it serves. */
+    public FuseSession(FuseFilesystem fs, SessionOptions options, RequestObserver observer) {
         this.fs = Objects.requireNonNull(fs, "fs");
         this.options = Objects.requireNonNull(options, "options");
+        this.observer = Objects.requireNonNull(observer, "observer");
         this.init = new InitOps(fs, options);
         new EntryOps(fs, log).register(ops);
         new AttrOps(fs).register(ops);
@@ -138,13 +147,35 @@ public final class FuseSession {
             log.badRequest("only " + out.capacity() + " writable bytes", h.opcode(), h.unique());
             return 0;
         }
+        long start = System.nanoTime();
+        int errno = 0;
+        int length = 0;
         try {
-            return dispatch(h, in, out, noReply);
+            length = dispatch(h, in, out, noReply);
+            return length;
         } catch (FsException e) {
-            return noReply ? 0 : out.finishError(h.unique(), wireErrno(e.errno()));
+            errno = wireErrno(e.errno());
+            return noReply ? 0 : out.finishError(h.unique(), errno);
         } catch (RuntimeException e) {
             log.bug(h.opcode(), e);
-            return noReply ? 0 : out.finishError(h.unique(), Errno.EIO);
+            errno = Errno.EIO;
+            return noReply ? 0 : out.finishError(h.unique(), errno);
+        } finally {
+            observe(h, errno, System.nanoTime() - start, length);
+        }
+    }
+
+    private void observe(FuseInHeader h, int errno, long nanos, int replyLength) {
+        long payload = 0;
+        if (errno == 0 && h.opcode() == FUSE_READ) {
+            payload = Math.max(0, replyLength - FuseOutHeader.SIZE);
+        } else if (errno == 0 && h.opcode() == FUSE_WRITE) {
+            payload = Math.max(0, Integer.toUnsignedLong(h.len()) - FuseInHeader.SIZE - FUSE_WRITE_IN_SIZE);
+        }
+        try {
+            observer.served(h.opcode(), errno, nanos, payload);
+        } catch (RuntimeException e) {
+            log.bug(h.opcode(), e);
         }
     }
 

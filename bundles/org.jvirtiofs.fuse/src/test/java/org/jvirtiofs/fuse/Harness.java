@@ -22,8 +22,12 @@ final class Harness {
     private final AtomicLong unique = new AtomicLong(100);
 
     Harness(RecordingFs fs, SessionOptions options) {
+        this(fs, options, RequestObserver.NONE);
+    }
+
+    Harness(RecordingFs fs, SessionOptions options, RequestObserver observer) {
         this.fs = fs;
-        this.session = new FuseSession(fs, options);
+        this.session = new FuseSession(fs, options, observer);
     }
 
     /** A session that has completed a Linux 6.1 INIT. */
