@@ -54,6 +54,16 @@ public final class FuseMount implements AutoCloseable {
      */
     public static FuseMount mount(Path mountpoint, FuseFilesystem fs, MountOptions options,
             SessionOptions sessionOptions) throws IOException {
+        return mount(mountpoint, new FuseSession(fs, sessionOptions), options);
+    }
+
+    /**
+     * Mounts a session built by the caller (e.g. with a request observer, or over a provider the
+     * caller swaps), at {@code mountpoint}.
+     *
+     * @throws IOException with the reason when /dev/fuse or mount(2) refuses
+     */
+    public static FuseMount mount(Path mountpoint, FuseSession session, MountOptions options) throws IOException {
         Path target = mountpoint.toAbsolutePath().normalize();
         int fd = -1;
         try {
@@ -68,8 +78,8 @@ public final class FuseMount implements AutoCloseable {
             closeQuietly(fd);
             throw new IOException("cannot mount " + target + ": " + e.getMessage(), e);
         }
-        FuseMount mount = new FuseMount(target, fd, new FuseSession(fs, sessionOptions), options.readers());
-        mount.startReaders(options.readers(), sessionOptions.maxWrite());
+        FuseMount mount = new FuseMount(target, fd, session, options.readers());
+        mount.startReaders(options.readers(), session.options().maxWrite());
         LOG.info("mounted at {} with {} reader(s)", target, options.readers());
         return mount;
     }
