@@ -9,6 +9,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
 import org.jvirtiofs.api.share.ShareInfo;
 import org.jvirtiofs.api.share.ShareManager;
+import org.jvirtiofs.api.share.ShareState;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -69,7 +70,13 @@ public final class ShareCommands {
             ShareArguments.AddFlags flags = new ShareArguments.AddFlags(provider, socket, mountpoint, readonly,
                     cache, uidMap, gidMap, threads);
             Map<String, Object> config = args.addConfiguration(flags, session.currentDir());
-            System.out.print(table(List.of(manager.add(args.name(), config))));
+            ShareInfo added = manager.add(args.name(), config);
+            System.out.print(table(List.of(added)));
+            if (added.state() == ShareState.FAILED) {
+                // stored but not served: say so where errors go, and how to get rid of it
+                throw new IllegalArgumentException(added.name() + " is FAILED: " + added.reason()
+                        + " (the configuration is kept: share:remove " + added.name() + ")");
+            }
         });
     }
 

@@ -30,15 +30,15 @@ final class StatsReport {
         summary.row("connected", Table.yesNo(now.connected()));
         summary.row("in flight", now.inFlight());
         summary.row("swaps", now.swaps());
-        summary.row("requests", now.totalRequests()
-                + (rates ? "  " + Table.rate((now.totalRequests() - before.totalRequests()) / seconds) : ""));
-        summary.row("read", Table.bytes(now.bytesRead())
-                + (rates ? "  " + Table.bytes(perSecond(now.bytesRead() - before.bytesRead(), seconds)) + "/s" : ""));
-        summary.row("written", Table.bytes(now.bytesWritten())
-                + (rates ? "  " + Table.bytes(perSecond(now.bytesWritten() - before.bytesWritten(), seconds)) + "/s"
-                        : ""));
-        summary.row("latency", "p50 " + Table.duration(now.p50Nanos()) + "  p99 " + Table.duration(now.p99Nanos())
-                + "  max " + Table.duration(now.maxNanos()));
+        summary.row("requests", now.totalRequests(),
+                rates ? Table.rate((now.totalRequests() - before.totalRequests()) / seconds) : null);
+        summary.row("read", Table.bytes(now.bytesRead()),
+                rates ? Table.bytes(perSecond(now.bytesRead() - before.bytesRead(), seconds)) + "/s" : null);
+        summary.row("written", Table.bytes(now.bytesWritten()),
+                rates ? Table.bytes(perSecond(now.bytesWritten() - before.bytesWritten(), seconds)) + "/s" : null);
+        summary.row("latency p50", Table.duration(now.p50Nanos()));
+        summary.row("latency p99", Table.duration(now.p99Nanos()));
+        summary.row("latency max", Table.duration(now.maxNanos()));
         StringBuilder out = new StringBuilder(summary.render());
         out.append('\n').append(counts("OPCODE", "REQUESTS", now.requests(), rates ? before.requests() : null,
                 seconds));

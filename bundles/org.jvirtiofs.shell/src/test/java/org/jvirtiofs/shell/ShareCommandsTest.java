@@ -58,6 +58,21 @@ class ShareCommandsTest {
     }
 
     @Test
+    void aShareStoredButFailedIsPrintedAndReportedAsAnError() {
+        ShareCommands failing = new ShareCommands(new FakeShareManager() {
+            @Override
+            public ShareInfo add(String name, Map<String, ?> properties) {
+                return new ShareInfo(name, "memory", "", "fuse:/m", ShareState.FAILED, "provider memory refused", false,
+                        Map.of());
+            }
+        });
+        Console c = Console.run(() -> failing.add(SESSION, "memory", "", "/m", false, "", "", "", "", "", "m"));
+        assertTrue(c.out.contains("m     FAILED  memory"), c.out);
+        assertEquals("share:add: m is FAILED: provider memory refused (the configuration is kept: share:remove m)\n",
+                c.err);
+    }
+
+    @Test
     void removeAndItsUnknownShareError() {
         manager.add("web", Map.of("mountpoint", "/m"));
         assertEquals("removed web\n", Console.run(() -> commands.remove("web")).out);
