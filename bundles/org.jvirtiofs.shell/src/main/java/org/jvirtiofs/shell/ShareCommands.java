@@ -1,5 +1,6 @@
 package org.jvirtiofs.shell;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,8 @@ public final class ShareCommands {
             ShareArguments args = ShareArguments.parse(option, Arrays.asList(words));
             ShareArguments.AddFlags flags = new ShareArguments.AddFlags(provider, socket, mountpoint, readonly,
                     cache, uidMap, gidMap, threads);
-            Map<String, Object> config = args.addConfiguration(flags, session.currentDir());
+            Path cwd = session.currentDir() != null ? session.currentDir() : Path.of("").toAbsolutePath();
+            Map<String, Object> config = args.addConfiguration(flags, cwd);
             ShareInfo added = manager.add(args.name(), config);
             System.out.print(table(List.of(added)));
             if (added.state() == ShareState.FAILED) {
