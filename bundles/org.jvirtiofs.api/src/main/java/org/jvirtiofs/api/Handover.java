@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * @param providerType the type of the provider that made it
  * @param nodes the nodes with a lookup count above zero; the root (id 1) may be omitted
  * @param handles the open files and directories
+ * @param locks the open file descriptions holding the guest's record locks
  * @param resources closes the descriptors the nodes and handles carry
  */
-public record Handover(String providerType, List<Node> nodes, List<Handle> handles, AutoCloseable resources)
-        implements AutoCloseable {
+public record Handover(String providerType, List<Node> nodes, List<Handle> handles, List<Lock> locks,
+        AutoCloseable resources) implements AutoCloseable {
 
     /**
      * A node the guest holds.
@@ -54,18 +55,30 @@ public record Handover(String providerType, List<Node> nodes, List<Handle> handl
     public record Handle(long handle, long nodeId, boolean directory, int flags, int fd, Set<Long> lockOwners) {
     }
 
+    /**
+     * An open file description on which a guest lock owner holds record (OFD) locks; handing it
+     * over keeps the locks, so host processes stay excluded across the swap.
+     *
+     * @param nodeId the node locked
+     * @param owner the guest's lock owner
+     * @param fd the descriptor owned by the handover
+     */
+    public record Lock(long nodeId, long owner, int fd) {
+    }
+
     /** Keeps the lists; {@code resources} closes every descriptor named in them. */
     public Handover {
         Objects.requireNonNull(providerType, "providerType");
         nodes = List.copyOf(nodes);
         handles = List.copyOf(handles);
+        locks = List.copyOf(locks);
         Objects.requireNonNull(resources, "resources");
         resources = once(resources);
     }
 
     /** A handover of nothing but the root: what a provider with no state to keep gives. */
     public static Handover empty(String providerType) {
-        return new Handover(providerType, List.of(), List.of(), () -> { });
+        return new Handover(providerType, List.of(), List.of(), List.of(), () -> { });
     }
 
     /** The highest node id in use, at least the root's; a taker allocates new ids above it. */

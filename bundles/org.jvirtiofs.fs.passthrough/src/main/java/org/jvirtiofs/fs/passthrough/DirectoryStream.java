@@ -22,6 +22,13 @@ final class DirectoryStream implements AutoCloseable {
         this.fd = fd;
     }
 
+    /** A stream on a handed-over fd whose offset is unknown: the next read seeks to its cookie. */
+    static DirectoryStream resumed(int fd) {
+        DirectoryStream d = new DirectoryStream(fd);
+        d.position = -1;
+        return d;
+    }
+
     int fd() {
         return fd;
     }

@@ -65,6 +65,33 @@ final class HandleTable implements AutoCloseable {
         }
     }
 
+    /** The open files by handle, for a handover. */
+    Map<Long, OpenFile> files() {
+        return Map.copyOf(files);
+    }
+
+    /** The directory streams by handle, for a handover. */
+    Map<Long, DirectoryStream> dirs() {
+        return Map.copyOf(dirs);
+    }
+
+    /** Puts a handed-over open file under the handle the guest already holds. */
+    void restore(long handle, OpenFile file) {
+        files.put(handle, file);
+        reserve(handle);
+    }
+
+    /** Puts a handed-over directory stream under the handle the guest already holds. */
+    void restore(long handle, DirectoryStream dir) {
+        dirs.put(handle, dir);
+        reserve(handle);
+    }
+
+    /** New handles start above {@code maxInUse}. */
+    void reserve(long maxInUse) {
+        next.accumulateAndGet(maxInUse + 1, Math::max);
+    }
+
     /** How many handles are open. */
     int size() {
         return files.size() + dirs.size();

@@ -1,6 +1,8 @@
 package org.jvirtiofs.fs.passthrough;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -8,8 +10,10 @@ import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.FcntlFlags;
 import org.jvirtiofs.posix.FileHandle;
 import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.Io;
 import org.jvirtiofs.posix.OpenFlags;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Stat;
@@ -167,6 +171,57 @@ final class InodeTable implements AutoCloseable {
             throw FsException.of(Errno.EOPNOTSUPP);
         }
         return false;
+    }
+
+    /** Every inode but the root: what a handover describes. */
+    synchronized List<Inode> all() {
+        List<Inode> all = new ArrayList<>(byId.size());
+        for (Inode inode : byId.values()) {
+            if (inode != root) {
+                all.add(inode);
+            }
+        }
+        return all;
+    }
+
+    /** A new O_PATH fd on {@code inode} that outlives this table, for a handover. */
+    int pathFdForHandover(Inode inode) throws PosixException {
+        if (inode.handle == null) {
+            return Io.fcntl(inode.fd, FcntlFlags.F_DUPFD_CLOEXEC, 0);
+        }
+        return openHandle(inode, OpenFlags.O_PATH | OpenFlags.O_CLOEXEC);
+    }
+
+    /**
+     * Adds an inode the previous provider handed over, keeping its id, generation and lookup
+     * count; takes ownership of {@code pathFd}. Returns null (and closes the fd) if the id or the
+     * file is known already.
+     */
+    Inode restore(long nodeId, long generation, long lookups, int pathFd, Stat st) throws FsException {
+        FileHandle handle = handles == InodeFileHandles.NEVER ? null : handleOf(pathFd);
+        boolean keepHandle = handle != null && canReopen(pathFd, handle.mountId(), st.type());
+        InodeKey key = InodeKey.of(st, handle);
+        Inode inode = new Inode(nodeId, generation, key, st.type(), keepHandle ? -1 : pathFd,
+                keepHandle ? handle : null);
+        inode.lookups = lookups;
+        boolean added;
+        synchronized (this) {
+            added = nodeId != root.nodeId && !byId.containsKey(nodeId) && !byKey.containsKey(key);
+            if (added) {
+                byId.put(nodeId, inode);
+                byKey.put(key, inode);
+            }
+        }
+        reserveIds(nodeId);
+        if (!added || keepHandle) {
+            Descriptors.closeQuietly(pathFd);
+        }
+        return added ? inode : null;
+    }
+
+    /** New node ids start above {@code maxInUse}: the guest may still hold ids up to it. */
+    void reserveIds(long maxInUse) {
+        nextId.accumulateAndGet(maxInUse + 1, Math::max);
     }
 
     /** Drops {@code n} references; at zero the inode goes and its fd is closed. */

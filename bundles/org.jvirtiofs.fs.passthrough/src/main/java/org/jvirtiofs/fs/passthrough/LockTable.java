@@ -13,7 +13,8 @@ import org.jvirtiofs.posix.PosixException;
  * Closing that description, at FLUSH (close(2) in the guest), drops them as POSIX says.
  */
 final class LockTable implements AutoCloseable {
-    private record Owner(long nodeId, long owner) {
+    /** A guest lock owner on one node. */
+    record Owner(long nodeId, long owner) {
     }
 
     private final Map<Owner, Integer> fds = new ConcurrentHashMap<>();
@@ -50,6 +51,19 @@ final class LockTable implements AutoCloseable {
         Integer fd = fds.remove(new Owner(nodeId, owner));
         if (fd != null) {
             Descriptors.closeQuietly(fd);
+        }
+    }
+
+    /** The lock fds by owner, for a handover. */
+    Map<Owner, Integer> all() {
+        return Map.copyOf(fds);
+    }
+
+    /** Keeps a handed-over lock fd (this table closes it from now on). */
+    void restore(long nodeId, long owner, int fd) {
+        Integer old = fds.put(new Owner(nodeId, owner), fd);
+        if (old != null) {
+            Descriptors.closeQuietly(old);
         }
     }
 

@@ -15,6 +15,7 @@ import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsCapability;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.Handover;
 import org.jvirtiofs.api.OpenFlags;
 import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.api.SetattrValid;
@@ -103,6 +104,17 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     @Override
     public void close() {
         dir.close();
+    }
+
+    /** Describes the nodes, handles and locks the guest holds, for a replacement provider. */
+    @Override
+    public Handover handover() throws FsException {
+        return PassthroughHandover.export(dir);
+    }
+
+    /** Takes over what a previous provider handed over (before any request is served). */
+    void takeOver(Handover from) throws FsException {
+        PassthroughHandover.restore(dir, from);
     }
 
     @Override

@@ -7,6 +7,7 @@ import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.Handover;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,5 +47,18 @@ public final class PassthroughFilesystemFactory implements FilesystemFactory {
                 o.cache().optionValue(), o.writeback(), o.readonly(), o.xattr(),
                 o.inodeFileHandles().optionValue(), o.announceSubmounts());
         return new PassthroughFilesystem(o);
+    }
+
+    /** A passthrough share taking over a live one: every handed-over node and handle keeps its id. */
+    @Override
+    public FuseFilesystem takeOver(Map<String, ?> options, Handover from) throws FsException {
+        PassthroughFilesystem fs = (PassthroughFilesystem) create(options);
+        try {
+            fs.takeOver(from);
+            return fs;
+        } catch (FsException | RuntimeException e) {
+            fs.close();
+            throw e;
+        }
     }
 }
