@@ -1,0 +1,74 @@
+package org.jvirtiofs.share;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import org.jvirtiofs.devfuse.FuseMount;
+import org.jvirtiofs.devfuse.MountOptions;
+import org.jvirtiofs.fuse.FuseSession;
+import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.VhostUserBackend;
+
+/** Where a share's FUSE session meets its guest: a vhost-user socket, or a /dev/fuse mount. */
+sealed interface Transport extends AutoCloseable {
+
+    /** Whether a guest (or, for /dev/fuse, the kernel) is attached now. */
+    boolean connected();
+
+    /** Stops serving: closes the socket or unmounts. */
+    @Override
+    void close();
+
+    /** Starts the transport {@code settings} name, serving {@code session}. */
+    static Transport open(ShareSettings settings, FuseSession session) throws IOException {
+        if (settings.socket() != null) {
+            refuseLiveSocket(settings.socket());
+            BackendOptions options = BackendOptions.defaults().withThreadPoolSize(settings.threads());
+            return new VhostUser(VhostUserBackend.listen(settings.socket(), options, session::handle, session::handle));
+        }
+        MountOptions options = MountOptions.defaults().withReaders(Math.max(1, settings.threads()));
+        return new DevFuse(FuseMount.mount(settings.mountpoint(), session, options));
+    }
+
+    /** A socket someone still listens on belongs to a live daemon: never steal it. */
+    private static void refuseLiveSocket(String socket) throws IOException {
+        Path path = Path.of(socket);
+        if (!java.nio.file.Files.exists(path)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException refused) {
+            return; // stale: nobody listens, the backend replaces it
+        }
+        throw new IOException("socket " + socket + " is in use by another process");
+    }
+
+    /** vhost-user: QEMU connects to the socket. */
+    record VhostUser(VhostUserBackend backend) implements Transport {
+        @Override
+        public boolean connected() {
+            return backend.status().connected();
+        }
+
+        @Override
+        public void close() {
+            backend.close();
+        }
+    }
+
+    /** /dev/fuse: the share is mounted on the host. */
+    record DevFuse(FuseMount mount) implements Transport {
+        @Override
+        public boolean connected() {
+            return mount.isServing();
+        }
+
+        @Override
+        public void close() {
+            mount.close();
+        }
+    }
+}
