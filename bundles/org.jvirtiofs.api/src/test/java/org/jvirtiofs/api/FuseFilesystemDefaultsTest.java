@@ -1,5 +1,6 @@
 package org.jvirtiofs.api;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,9 +15,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FuseFilesystemDefaultsTest {
-    // Operations whose default does nothing rather than reply ENOSYS, as documented.
+    // Operations whose default does nothing rather than reply ENOSYS, as documented; handover
+    // is not a FUSE operation and refuses with EOPNOTSUPP (checked below).
     private static final Set<String> NO_OP_DEFAULTS =
-            Set.of("init", "destroy", "close", "forget", "batchForget");
+            Set.of("init", "destroy", "close", "forget", "batchForget", "handover");
 
     private final FuseFilesystem empty = new FuseFilesystem() {
     };
@@ -40,6 +42,39 @@ class FuseFilesystemDefaultsTest {
         }
         // Guards against the reflection silently finding nothing.
         assertTrue(checked >= 35, "only " + checked + " operations found");
+    }
+
+    @Test
+    void handoverAndTakeOverAreRefusedWithEopnotsuppByDefault() {
+        assertEquals(Errno.EOPNOTSUPP, assertThrows(FsException.class, empty::handover).errno());
+        FilesystemFactory factory = new FilesystemFactory() {
+            @Override
+            public String type() {
+                return "plain";
+            }
+
+            @Override
+            public FuseFilesystem create(java.util.Map<String, ?> options) {
+                return empty;
+            }
+        };
+        FsException e = assertThrows(FsException.class,
+                () -> factory.takeOver(java.util.Map.of(), Handover.empty("other")));
+        assertEquals(Errno.EOPNOTSUPP, e.errno());
+        assertTrue(e.getMessage().contains("plain cannot take over"), e.getMessage());
+    }
+
+    @Test
+    void aHandoverClosesItsResourcesOnceAndKnowsItsHighestIds() {
+        int[] closed = {0};
+        Handover h = new Handover("t", List.of(new Handover.Node(7, 1, 2, 0100000, null, -1)),
+                List.of(new Handover.Handle(9, 7, false, 0, -1, Set.of())), List.of(), () -> closed[0]++);
+        assertEquals(7, h.maxNodeId());
+        assertEquals(9, h.maxHandle());
+        assertEquals(FuseFilesystem.FUSE_ROOT_ID, Handover.empty("t").maxNodeId());
+        h.close();
+        h.close();
+        assertEquals(1, closed[0]);
     }
 
     @Test
@@ -68,7 +103,7 @@ class FuseFilesystemDefaultsTest {
     @Test
     void everyOperationTakesTheContextFirst() {
         for (Method m : FuseFilesystem.class.getMethods()) {
-            if (Set.of("init", "destroy", "close").contains(m.getName())) {
+            if (Set.of("init", "destroy", "close", "handover").contains(m.getName())) {
                 continue;
             }
             assertEquals(Context.class, m.getParameterTypes()[0], m.getName());
