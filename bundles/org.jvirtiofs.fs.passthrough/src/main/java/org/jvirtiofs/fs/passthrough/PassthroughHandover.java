@@ -37,7 +37,16 @@ final class PassthroughHandover {
             String root = Fs.readlinkat(AtFlags.AT_FDCWD, "/proc/self/fd/" + dir.inodes.root().fd);
             List<Handover.Node> nodes = new ArrayList<>();
             for (Inode inode : dir.inodes.all()) {
-                int fd = dir.inodes.pathFdForHandover(inode);
+                int fd;
+                try {
+                    fd = dir.inodes.pathFdForHandover(inode);
+                } catch (PosixException e) {
+                    // e.g. ESTALE: a file deleted while the guest still holds it, known by its
+                    // handle only; it cannot be reopened, so the taker answers it as stale too
+                    LOG.debug("node {} goes over without a descriptor: {}", inode.nodeId, e.getMessage());
+                    nodes.add(new Handover.Node(inode.nodeId, inode.generation, inode.lookups, inode.type, null, -1));
+                    continue;
+                }
                 owned.add(fd);
                 nodes.add(new Handover.Node(inode.nodeId, inode.generation, inode.lookups, inode.type,
                         relativePath(root, fd), fd));
