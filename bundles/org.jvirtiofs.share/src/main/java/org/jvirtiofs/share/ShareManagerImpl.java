@@ -74,7 +74,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         providers.add(new Provider(factory, type.toString(),
                 ref.getBundle().getSymbolicName() + " " + ref.getBundle().getVersion(),
                 ranking instanceof Integer r ? r : 0, (Long) ref.getProperty(Constants.SERVICE_ID)));
-        LOG.info("provider {} available", type);
+        LOG.debug("provider {} available", type);
         for (Share share : snapshot()) {
             if (share.settings().provider().equals(type.toString())) {
                 share.providerAvailable(best(type.toString()));
