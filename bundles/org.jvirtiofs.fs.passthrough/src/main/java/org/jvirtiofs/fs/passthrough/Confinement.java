@@ -17,17 +17,29 @@ import org.slf4j.LoggerFactory;
  * O_NOFOLLOW: a symlink is opened as itself (O_PATH) or refused (ELOOP), never followed on the
  * host, and no path string is ever built from the share root. Without openat2 (ENOSYS) a plain
  * openat with O_NOFOLLOW is as safe, because the name holds no '/' and is never "..".
+ *
+ * <p>The system property {@value #OPENAT2_PROPERTY}{@code =false} confines with that fallback even
+ * where openat2 exists, so its tests run on any kernel (and a suspected openat2 problem can be
+ * ruled out); it is read when a share opens.
  */
 final class Confinement implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Confinement.class);
     private static final long RESOLVE = OpenFlags.RESOLVE_BENEATH | OpenFlags.RESOLVE_NO_MAGICLINKS
             | OpenFlags.RESOLVE_NO_SYMLINKS;
     private static final int MAX_DEPTH = 4096;
+    /** System property: {@code false} never calls openat2, as on a kernel without it. */
+    static final String OPENAT2_PROPERTY = "org.jvirtiofs.fs.passthrough.openat2";
 
     private final int procSelfFd;
     private volatile boolean noOpenat2;
 
     Confinement() throws PosixException {
+        this(!"false".equalsIgnoreCase(System.getProperty(OPENAT2_PROPERTY, "true").trim()));
+    }
+
+    /** With {@code openat2} false, every name is opened by the O_NOFOLLOW fallback. */
+    Confinement(boolean openat2) throws PosixException {
+        noOpenat2 = !openat2;
         procSelfFd = Fs.openat(AtFlags.AT_FDCWD, "/proc/self/fd",
                 OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
     }
@@ -54,6 +66,11 @@ final class Confinement implements AutoCloseable {
             throw new PosixException(Errno.EXDEV, "openat", name);
         }
         return Fs.openat(dirFd, name, all, mode);
+    }
+
+    /** Whether names are opened with openat2 (false: the per-component O_NOFOLLOW fallback). */
+    boolean usesOpenat2() {
+        return !noOpenat2;
     }
 
     /**

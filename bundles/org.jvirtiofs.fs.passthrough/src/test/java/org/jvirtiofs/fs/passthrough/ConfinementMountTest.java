@@ -23,15 +23,21 @@ import org.jvirtiofs.devfuse.Programs;
 /**
  * Attacks on the share boundary through a real mount. The reader never follows a symlink itself
  * (openat2 RESOLVE_NO_SYMLINKS), so any outside content it saw would have to come from the
- * provider following one on the host.
+ * provider following one on the host. {@link ConfinementFallbackMountTest} runs the same attacks
+ * on the confinement kernels without openat2 get.
  */
 class ConfinementMountTest {
     private MountedShare share;
     private Path outside;
 
+    /** Whether the share confines with openat2; {@link ConfinementFallbackMountTest} says no. */
+    boolean openat2() {
+        return true;
+    }
+
     @BeforeEach
     void mount() throws Exception {
-        share = new MountedShare(o -> o.withCache(CacheMode.NEVER));
+        share = TestShare.confinedBy(openat2(), () -> new MountedShare(o -> o.withCache(CacheMode.NEVER)));
         outside = Files.createDirectory(share.base.resolve("outside"));
         Files.writeString(outside.resolve("sentinel"), "OUTSIDE");
     }

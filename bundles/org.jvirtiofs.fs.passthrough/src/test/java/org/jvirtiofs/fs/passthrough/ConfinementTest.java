@@ -22,14 +22,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Attacks on the share boundary through direct calls: nothing outside is ever reached. */
+/**
+ * Attacks on the share boundary through direct calls: nothing outside is ever reached. Confined
+ * by openat2 here; {@link ConfinementFallbackTest} runs the same attacks on the fallback.
+ */
 class ConfinementTest {
     private TestShare t;
     private Path outside;
 
+    /** Whether the share confines with openat2 rather than the O_NOFOLLOW walk. */
+    boolean openat2() {
+        return true;
+    }
+
     @BeforeEach
     void share() throws Exception {
-        t = new TestShare();
+        t = TestShare.confinedBy(openat2(), TestShare::new);
         outside = Files.createDirectory(t.base.resolve("outside"));
         Files.writeString(outside.resolve("sentinel"), "OUTSIDE");
     }

@@ -47,6 +47,23 @@ final class TestShare implements AutoCloseable {
         fs.init(java.util.EnumSet.allOf(FsCapability.class));
     }
 
+    /**
+     * Runs {@code open} (which opens a share) with openat2 confinement, or with the O_NOFOLLOW
+     * fallback that kernels without openat2 get.
+     */
+    static <T> T confinedBy(boolean openat2, java.util.concurrent.Callable<T> open) throws Exception {
+        String old = System.setProperty(Confinement.OPENAT2_PROPERTY, Boolean.toString(openat2));
+        try {
+            return open.call();
+        } finally {
+            if (old == null) {
+                System.clearProperty(Confinement.OPENAT2_PROPERTY);
+            } else {
+                System.setProperty(Confinement.OPENAT2_PROPERTY, old);
+            }
+        }
+    }
+
     /** A fresh directory on ext4 under target/. */
     static Path newBase() throws IOException {
         Path root = Files.createDirectories(Path.of("target", "shares").toAbsolutePath());
