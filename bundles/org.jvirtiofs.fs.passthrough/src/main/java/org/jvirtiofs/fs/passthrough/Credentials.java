@@ -1,6 +1,7 @@
 package org.jvirtiofs.fs.passthrough;
 
 import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.posix.ThisProcess;
 
 /**
@@ -20,14 +21,15 @@ final class Credentials implements AutoCloseable {
         this.oldGid = oldGid;
     }
 
-    /** Switches this thread to the caller's mapped ids, unless they are already ours. */
-    static Credentials actAs(Context ctx, IdMap uids, IdMap gids) {
-        if (!CAN_SWITCH) {
-            return NONE;
-        }
+    /**
+     * Switches this thread to the caller's mapped ids, unless they are already ours.
+     *
+     * @throws FsException EPERM if the caller's uid or gid is forbidden
+     */
+    static Credentials actAs(Context ctx, IdMap uids, IdMap gids) throws FsException {
         int uid = uids.toHost(ctx.uid());
         int gid = gids.toHost(ctx.gid());
-        if (uid == 0 && gid == 0) {
+        if (!CAN_SWITCH || (uid == 0 && gid == 0)) {
             return NONE; // the daemon's own ids: nothing to switch (the common root guest case)
         }
         // group first: once the fsuid is not 0, changing the fsgid would need CAP_SETGID

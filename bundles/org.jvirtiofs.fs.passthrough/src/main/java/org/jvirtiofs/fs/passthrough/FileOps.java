@@ -222,7 +222,7 @@ final class FileOps {
         }
     }
 
-    private Credentials actAs(Context ctx) {
+    private Credentials actAs(Context ctx) throws FsException {
         return Credentials.actAs(ctx, dir.options.uids(), dir.options.gids());
     }
 }

@@ -116,7 +116,7 @@ final class NameOps {
         return dir.lookup(p, n);
     }
 
-    private Credentials actAs(Context ctx) {
+    private Credentials actAs(Context ctx) throws FsException {
         return Credentials.actAs(ctx, dir.options.uids(), dir.options.gids());
     }
 }

@@ -30,9 +30,13 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
     public static final String READONLY = FilesystemFactory.OPTION_READONLY;
     /** Option: false to refuse extended attributes; default true. */
     public static final String XATTR = "xattr";
-    /** Option: guest:host:count user id ranges, comma separated. */
+    /**
+     * Option: user id translation, comma separated entries in the Rust virtiofsd's
+     * --translate-uid forms ({@code map:}, {@code guest:}, {@code host:}, {@code squash-guest:},
+     * {@code squash-host:}, {@code forbid-guest:}) or plain {@code guest:host:count} ranges.
+     */
     public static final String UID_MAP = "uid-map";
-    /** Option: guest:host:count group id ranges, comma separated. */
+    /** Option: group id translation, in the forms of {@link #UID_MAP}. */
     public static final String GID_MAP = "gid-map";
     /** Option: the host user id of every guest user id no uid-map range covers. */
     public static final String SQUASH_UID = "squash-uid";

@@ -36,7 +36,7 @@ class PassthroughOptionsTest {
     }
 
     @Test
-    void everyOptionIsReadFromStringsOrTypedValues() {
+    void everyOptionIsReadFromStringsOrTypedValues() throws Exception {
         PassthroughOptions o = PassthroughOptions.parse(Map.of("source", "/s", "cache", "Always",
                 "writeback", Boolean.TRUE, "readonly", "true", "xattr", "off",
                 "uid-map", "0:100000:65536", "squash-gid", 100, "announce-submounts", "yes",
