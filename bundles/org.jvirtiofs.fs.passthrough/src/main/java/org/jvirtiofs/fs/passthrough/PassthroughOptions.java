@@ -18,10 +18,11 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param gids guest to host group id translation
  * @param announceSubmounts flag host mount points so the guest makes them submounts
  * @param inodeFileHandles whether inodes keep O_PATH fds or file handles
+ * @param xattrMap how guest xattr names become host ones ({@link XattrMap#NONE}: unchanged)
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
-        InodeFileHandles inodeFileHandles) {
+        InodeFileHandles inodeFileHandles, XattrMap xattrMap) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -46,6 +47,8 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
     public static final String ANNOUNCE_SUBMOUNTS = "announce-submounts";
     /** Option: never, prefer or mandatory; default never. */
     public static final String INODE_FILE_HANDLES = "inode-file-handles";
+    /** Option: xattr name mapping rules in virtiofsd's --xattrmap syntax; default none. */
+    public static final String XATTRMAP = "xattrmap";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -53,9 +56,18 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             throw new IllegalArgumentException(FilesystemFactory.OPTION_SOURCE
                     + " must be an absolute directory path; got '" + source + "'");
         }
-        if (cache == null || uids == null || gids == null || inodeFileHandles == null) {
-            throw new NullPointerException("cache, uids, gids and inodeFileHandles are required");
+        if (cache == null || uids == null || gids == null || inodeFileHandles == null
+                || xattrMap == null) {
+            throw new NullPointerException("cache, uids, gids, inodeFileHandles and xattrMap are required");
         }
+    }
+
+    /** Options without xattr name mapping. */
+    public PassthroughOptions(Path source, CacheMode cache, boolean writeback, boolean readonly,
+            boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
+            InodeFileHandles inodeFileHandles) {
+        this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
+                inodeFileHandles, XattrMap.NONE);
     }
 
     /** {@code source} with every other option at its default. */
@@ -86,25 +98,26 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 IdMap.parse(UID_MAP, options.get(UID_MAP), SQUASH_UID, options.get(SQUASH_UID)),
                 IdMap.parse(GID_MAP, options.get(GID_MAP), SQUASH_GID, options.get(SQUASH_GID)),
                 bool(options, ANNOUNCE_SUBMOUNTS, false),
-                handles == null ? InodeFileHandles.NEVER : InodeFileHandles.parse(handles.toString()));
+                handles == null ? InodeFileHandles.NEVER : InodeFileHandles.parse(handles.toString()),
+                XattrMap.parse(XATTRMAP, options.get(XATTRMAP)));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles);
+                announceSubmounts, inodeFileHandles, xattrMap);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles);
+                announceSubmounts, inodeFileHandles, xattrMap);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value);
+                announceSubmounts, value, xattrMap);
     }
 
     private static boolean bool(Map<String, ?> options, String key, boolean fallback) {

@@ -13,6 +13,7 @@ import org.jvirtiofs.posix.Xattrs;
  * Extended attributes. Regular files and directories are reopened (O_RDONLY) for the f*xattr
  * calls; other types (symlinks, devices, fifos, sockets) must not be opened, so the path forms
  * act on /proc/self/fd/N, which names the O_PATH fd's file itself and follows no further.
+ * Names go through the share's {@link XattrMap} on the way in and back out of listxattr.
  */
 final class XattrOps {
     private final SharedDir dir;
@@ -36,10 +37,11 @@ final class XattrOps {
         return dir.inodes.reopen(inode, OpenFlags.O_RDONLY | OpenFlags.O_NONBLOCK);
     }
 
-    void setxattr(long nodeId, String name, byte[] value, int flags)
+    void setxattr(long nodeId, String guestName, byte[] value, int flags)
             throws FsException, PosixException {
         Inode inode = inode(nodeId);
         dir.checkWritable();
+        String name = dir.options.xattrMap().toHost(guestName);
         if (openable(inode)) {
             int fd = open(inode);
             try {
@@ -54,8 +56,9 @@ final class XattrOps {
         }
     }
 
-    byte[] getxattr(long nodeId, String name) throws FsException, PosixException {
+    byte[] getxattr(long nodeId, String guestName) throws FsException, PosixException {
         Inode inode = inode(nodeId);
+        String name = dir.options.xattrMap().toHost(guestName);
         if (openable(inode)) {
             int fd = open(inode);
             try {
@@ -85,16 +88,21 @@ final class XattrOps {
             }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String n : names) {
-            out.writeBytes(n.getBytes(StandardCharsets.UTF_8));
-            out.write(0);
+        XattrMap map = dir.options.xattrMap();
+        for (String hostName : names) {
+            String n = map.toGuest(hostName);
+            if (n != null) {
+                out.writeBytes(n.getBytes(StandardCharsets.UTF_8));
+                out.write(0);
+            }
         }
         return out.toByteArray();
     }
 
-    void removexattr(long nodeId, String name) throws FsException, PosixException {
+    void removexattr(long nodeId, String guestName) throws FsException, PosixException {
         Inode inode = inode(nodeId);
         dir.checkWritable();
+        String name = dir.options.xattrMap().toHost(guestName);
         if (openable(inode)) {
             int fd = open(inode);
             try {

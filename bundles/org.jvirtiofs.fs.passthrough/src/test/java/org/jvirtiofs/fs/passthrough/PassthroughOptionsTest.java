@@ -60,6 +60,8 @@ class PassthroughOptionsTest {
         assertRejected("gid-map", Map.of("source", "/s", "gid-map", "1:2:0"));
         assertRejected("squash-uid", Map.of("source", "/s", "squash-uid", "-1"));
         assertRejected("inode-file-handles", Map.of("source", "/s", "inode-file-handles", "always"));
+        assertRejected("xattrmap", Map.of("source", "/s", "xattrmap", ":prefix:everywhere:::"));
+        assertRejected("uid-map", Map.of("source", "/s", "uid-map", "forbid-guest:1"));
     }
 
     @Test
