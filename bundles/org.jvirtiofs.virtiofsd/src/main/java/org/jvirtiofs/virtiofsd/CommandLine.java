@@ -1,9 +1,13 @@
 package org.jvirtiofs.virtiofsd;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Parses virtiofsd's command line: the Rust daemon's long options (both {@code --opt=value}
@@ -42,6 +46,11 @@ public final class CommandLine {
     private static final Set<String> VALUED = Set.of("--socket-path", "--fd", "--shared-dir", "--cache",
             "--thread-pool-size", "--xattrmap", "--translate-uid", "--translate-gid", "--inode-file-handles",
             "--log-level", "--sandbox", "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group", "--provider");
+    /** The Rust virtiofsd's uid/gid translation forms and how many ids each takes. */
+    private static final Map<String, Integer> TRANSLATIONS = Map.of("map", 3, "guest", 3, "host", 3,
+            "squash-guest", 3, "squash-host", 3, "forbid-guest", 2);
+    private static final Set<String> XATTR_TYPES = Set.of("prefix", "ok", "bad", "unsupported");
+    private static final Set<String> XATTR_SCOPES = Set.of("client", "server", "all");
     /** Flags accepted for compatibility that change nothing here. */
     private static final Set<String> IGNORED_FLAGS = Set.of("-f", "--syslog", "--no-killpriv-v2", "--killpriv-v2",
             "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus", "--allow-mmap");
@@ -55,6 +64,7 @@ public final class CommandLine {
     private boolean xattr;
     private String translateUid;
     private String translateGid;
+    private String xattrmap;
     private String inodeFileHandles = "never";
     private boolean announceSubmounts;
     private boolean writeback;
@@ -126,7 +136,7 @@ public final class CommandLine {
             case "--shared-dir" -> sharedDir = value;
             case "--cache" -> cache = oneOf(name, value, CACHE_MODES);
             case "--thread-pool-size" -> threadPoolSize = number(name, value, 0, 1024);
-            case "--xattrmap" -> throw new IllegalArgumentException("--xattrmap is not implemented yet");
+            case "--xattrmap" -> xattrmap = xattrmap(name, value);
             case "--translate-uid" -> translateUid = translation(name, value, translateUid);
             case "--translate-gid" -> translateGid = translation(name, value, translateGid);
             case "--inode-file-handles" -> inodeFileHandles = oneOf(name, value, HANDLE_MODES);
@@ -153,7 +163,7 @@ public final class CommandLine {
                 case "writeback" -> writeback = true;
                 case "no_writeback" -> writeback = false;
                 case "announce_submounts" -> announceSubmounts = true;
-                case "xattrmap" -> throw new IllegalArgumentException("-o xattrmap is not implemented yet");
+                case "xattrmap" -> xattrmap = xattrmap("-o xattrmap", required("-o xattrmap", value));
                 case "sandbox" -> sandbox(required("-o sandbox", value));
                 case "log_level" -> logLevel = oneOf("-o log_level", required("-o log_level", value), LOG_LEVELS);
                 case "flock", "no_flock", "posix_lock", "no_posix_lock", "readdirplus", "no_readdirplus",
@@ -167,15 +177,77 @@ public final class CommandLine {
     }
 
     /**
-     * The Rust virtiofsd's {@code map:GUEST:HOST:COUNT}; repeated options add ranges. The
-     * squash and forbid forms are refused until implemented, rather than silently ignored.
+     * One of the Rust virtiofsd's forms ({@code map:GUEST:HOST:COUNT}, {@code guest:},
+     * {@code host:}, {@code squash-guest:}, {@code squash-host:} with three ids,
+     * {@code forbid-guest:GUEST:COUNT}), any separator but '-' and '_' standing for ':'. Repeated
+     * options add entries; the provider gets them comma separated with ':' separators, and checks
+     * that no two entries of one direction overlap.
      */
     private static String translation(String name, String value, String earlier) {
-        if (!value.matches("map:\\d+:\\d+:\\d+")) {
-            throw new IllegalArgumentException(name + " supports map:GUEST:HOST:COUNT so far, not '" + value + "'");
+        int end = 0;
+        while (end < value.length() && (Character.isLetterOrDigit(value.charAt(end))
+                || value.charAt(end) == '-' || value.charAt(end) == '_')) {
+            end++;
         }
-        String range = value.substring("map:".length());
-        return earlier == null ? range : earlier + "," + range;
+        String form = value.substring(0, end).toLowerCase(Locale.ROOT);
+        Integer arity = TRANSLATIONS.get(form);
+        if (arity == null) {
+            throw new IllegalArgumentException(name + " must be map:, guest:, host:, squash-guest:, squash-host:"
+                    + " or forbid-guest: followed by ids, not '" + value + "'");
+        }
+        String[] ids = end == value.length() ? new String[0]
+                : value.substring(end + 1).split(Pattern.quote(value.substring(end, end + 1)), -1);
+        if (ids.length != arity || !List.of(ids).stream().allMatch(CommandLine::isId)) {
+            throw new IllegalArgumentException(name + " " + form + " takes " + arity
+                    + " ids from 0 to 4294967295, not '" + value + "'");
+        }
+        String entry = form + ":" + String.join(":", ids);
+        return earlier == null ? entry : earlier + "," + entry;
+    }
+
+    private static boolean isId(String text) {
+        return text.matches("\\d{1,10}") && Long.parseLong(text) <= 0xFFFF_FFFFL;
+    }
+
+    /**
+     * Checks virtiofsd's xattrmap syntax here, so a wrong map is a command line error: rules
+     * {@code :type:scope:key:prepend:} or a final {@code :map:key:prepend:}, each delimited by
+     * its own first character. The provider applies them.
+     */
+    private static String xattrmap(String name, String value) {
+        String s = value.strip();
+        int rule = 0;
+        for (int i = 0; i < s.length(); ) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                i++;
+                continue;
+            }
+            String where = name + " rule " + ++rule + ": ";
+            List<String> fields = new ArrayList<>();
+            char delimiter = s.charAt(i++);
+            while (fields.size() < (fields.size() > 0 && fields.get(0).equals("map") ? 3 : 4)) {
+                int close = s.indexOf(delimiter, i);
+                if (close < 0) {
+                    throw new IllegalArgumentException(where + "ends before its closing '" + delimiter + "'");
+                }
+                fields.add(s.substring(i, close));
+                i = close + 1;
+            }
+            String type = fields.get(0);
+            if (type.equals("map") && !s.substring(i).isBlank()) {
+                throw new IllegalArgumentException(name + " rule " + (rule + 1) + ": nothing may follow a map rule");
+            } else if (!type.equals("map") && !XATTR_TYPES.contains(type)) {
+                throw new IllegalArgumentException(where + "type '" + type
+                        + "' is not one of prefix, ok, bad, unsupported, map");
+            } else if (!type.equals("map") && !XATTR_SCOPES.contains(fields.get(1))) {
+                throw new IllegalArgumentException(where + "scope '" + fields.get(1)
+                        + "' is not one of client, server, all");
+            }
+        }
+        if (rule == 0) {
+            throw new IllegalArgumentException(name + " needs at least one rule");
+        }
+        return s;
     }
 
     private static void sandbox(String value) {
@@ -193,8 +265,10 @@ public final class CommandLine {
             throw new IllegalArgumentException("give exactly one of --socket-path=PATH and --fd=FD");
         }
         String mode = cache.equals("none") ? "never" : cache;
-        return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr,
-                translateUid, translateGid, inodeFileHandles, announceSubmounts, writeback, logLevel, provider);
+        // as in virtiofsd, a map implies --xattr
+        return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
+                translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
+                provider);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

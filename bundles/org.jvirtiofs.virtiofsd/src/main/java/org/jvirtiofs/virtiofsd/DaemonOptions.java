@@ -13,8 +13,9 @@ import java.util.Map;
  * @param threadPoolSize 0 handles requests on the queue thread
  * @param readonly refuse every mutation with EROFS
  * @param xattr serve extended attributes
- * @param translateUid uid ranges GUEST:HOST:COUNT[,...] (from --translate-uid map:...), or null
- * @param translateGid gid ranges GUEST:HOST:COUNT[,...] (from --translate-gid map:...), or null
+ * @param translateUid the --translate-uid entries, comma separated (e.g. {@code map:0:1000:1,forbid-guest:1:9}), or null
+ * @param translateGid the --translate-gid entries, comma separated, or null
+ * @param xattrmap the xattr name mapping rules (--xattrmap or -o xattrmap=), or null
  * @param inodeFileHandles never, prefer or mandatory
  * @param announceSubmounts report submounts to the guest
  * @param writeback accept the guest's writeback cache
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
-        boolean readonly, boolean xattr, String translateUid, String translateGid,
+        boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider) {
 
     /** The options handed to the provider's factory. */
@@ -37,6 +38,7 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("inode-file-handles", inodeFileHandles);
         putIfSet(o, "uid-map", translateUid);
         putIfSet(o, "gid-map", translateGid);
+        putIfSet(o, "xattrmap", xattrmap);
         return o;
     }
 

@@ -18,8 +18,11 @@ final class Usage {
               --thread-pool-size=N         threads for requests; 0 serves them on the queue thread
               --readonly                   refuse every change with EROFS
               --xattr                      serve extended attributes
-              --translate-uid=MAP          translate uids between guest and host
-              --translate-gid=MAP          translate gids between guest and host
+              --xattrmap=RULES             map xattr names (virtiofsd's rules, e.g. ':map::user.virtiofs.:')
+              --translate-uid=MAP          translate uids: map:G:H:N, guest:G:H:N, host:H:G:N,
+                                           squash-guest:G:H:N, squash-host:H:G:N, forbid-guest:G:N
+                                           (repeatable)
+              --translate-gid=MAP          translate gids, in the same forms
               --inode-file-handles=MODE    never | prefer | mandatory (default never)
               --announce-submounts         tell the guest about submounts
               --writeback                  let the guest cache writes

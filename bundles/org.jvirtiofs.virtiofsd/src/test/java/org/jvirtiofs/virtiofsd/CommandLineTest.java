@@ -29,7 +29,7 @@ class CommandLineTest {
         assertEquals(4, o.threadPoolSize());
         assertTrue(o.readonly() && o.xattr() && o.announceSubmounts());
         assertEquals("prefer", o.inodeFileHandles());
-        assertEquals("1000:0:1", o.translateUid());
+        assertEquals("map:1000:0:1", o.translateUid());
         assertEquals("debug", o.logLevel());
         assertEquals(-1, o.fd());
     }
@@ -73,9 +73,49 @@ class CommandLineTest {
         assertEquals("unknown -o option colour (see --help)", invalid("-o", "colour=blue"));
         assertTrue(invalid("--sandbox=namespace").startsWith("--sandbox namespace is not implemented yet"));
         assertTrue(invalid("--fd=-2").startsWith("--fd must be a number"));
-        assertEquals("--translate-uid supports map:GUEST:HOST:COUNT so far, not 'squash-guest:0:1000:1'",
-                invalid("--translate-uid=squash-guest:0:1000:1"));
-        assertEquals("--xattrmap is not implemented yet", invalid("--xattrmap=:prefix:all::user.virtiofs::"));
+    }
+
+    @Test
+    void everyTranslationFormIsPassedOnWithColonSeparators() {
+        DaemonOptions o = run("--socket-path=/s", "--shared-dir=/srv", "--translate-uid=squash-guest:0:1000:4294967295",
+                "--translate-uid", "Squash-Host/1000/0/1", "--translate-uid=forbid-guest:5:2",
+                "--translate-gid=guest:1:2:3", "--translate-gid=host;2;1;3");
+        assertEquals("squash-guest:0:1000:4294967295,squash-host:1000:0:1,forbid-guest:5:2", o.translateUid());
+        assertEquals("guest:1:2:3,host:2:1:3", o.providerOptions().get("gid-map"));
+    }
+
+    @Test
+    void wrongTranslationsSayWhichFormsExist() {
+        assertEquals("--translate-uid must be map:, guest:, host:, squash-guest:, squash-host: or forbid-guest:"
+                + " followed by ids, not 'squash:0:1000:1'", invalid("--translate-uid=squash:0:1000:1"));
+        assertEquals("--translate-gid forbid-guest takes 2 ids from 0 to 4294967295, not 'forbid-guest:0:1:1'",
+                invalid("--translate-gid=forbid-guest:0:1:1"));
+        assertEquals("--translate-uid map takes 3 ids from 0 to 4294967295, not 'map:0:1000:4294967296'",
+                invalid("--translate-uid=map:0:1000:4294967296"));
+        assertEquals("--translate-uid map takes 3 ids from 0 to 4294967295, not 'map'", invalid("--translate-uid=map"));
+    }
+
+    @Test
+    void anXattrmapIsPassedOnAndImpliesXattr() {
+        DaemonOptions o = run("--socket-path=/s", "--shared-dir=/srv", "--xattrmap",
+                " :prefix:all:trusted.:user.virtiofs.: /bad/server//trusted./ :ok:all:::");
+        assertEquals(":prefix:all:trusted.:user.virtiofs.: /bad/server//trusted./ :ok:all:::",
+                o.providerOptions().get("xattrmap"));
+        assertEquals(true, o.providerOptions().get("xattr"));
+        assertEquals(":map::user.virtiofs.:", run("--fd=3", "-o", "source=/srv,xattrmap=:map::user.virtiofs.:")
+                .xattrmap());
+    }
+
+    @Test
+    void wrongXattrmapsNameTheRuleInOneLine() {
+        assertEquals("--xattrmap rule 2: type 'prefx' is not one of prefix, ok, bad, unsupported, map",
+                invalid("--xattrmap=:ok:all::: :prefx:all:::"));
+        assertEquals("--xattrmap rule 1: scope 'both' is not one of client, server, all",
+                invalid("--xattrmap=:ok:both:::"));
+        assertEquals("--xattrmap rule 1: ends before its closing ':'", invalid("--xattrmap=:prefix:all:trusted.:user.vm."));
+        assertEquals("--xattrmap rule 2: nothing may follow a map rule", invalid("--xattrmap=:map::user.: :ok:all:::"));
+        assertEquals("--xattrmap needs at least one rule", invalid("--xattrmap=  "));
+        assertEquals("-o xattrmap rule 1: ends before its closing ':'", invalid("-o", "xattrmap=:ok:all"));
     }
 
     @Test
@@ -83,7 +123,7 @@ class CommandLineTest {
         DaemonOptions o = run("--socket-path=/s", "--shared-dir=/srv", "--readonly");
         assertEquals("/srv", o.providerOptions().get("source"));
         assertEquals(true, o.providerOptions().get("readonly"));
-        assertEquals("0:1000:10,100:2000:1", run("--socket-path=/s", "--shared-dir=/srv",
+        assertEquals("map:0:1000:10,map:100:2000:1", run("--socket-path=/s", "--shared-dir=/srv",
                 "--translate-uid=map:0:1000:10", "--translate-uid", "map:100:2000:1").providerOptions().get("uid-map"));
         assertEquals("auto", o.providerOptions().get("cache"));
     }
