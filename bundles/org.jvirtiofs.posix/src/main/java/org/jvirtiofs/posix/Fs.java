@@ -3,6 +3,7 @@ package org.jvirtiofs.posix;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jvirtiofs.posix.jnr.LibC;
 import org.jvirtiofs.posix.jnr.Native;
@@ -12,6 +13,9 @@ import org.jvirtiofs.posix.jnr.Scratch;
 /**
  * Paths relative to directory fds: opening, stat, the *at family, rename, modes and owners,
  * times and directory listing. Paths are UTF-8; {@code dirfd} may be {@link AtFlags#AT_FDCWD}.
+ * The calls that take names from elsewhere (a guest, a directory listing) also take them as
+ * {@code byte[]}: the exact bytes, without the terminating NUL, so names that are not UTF-8
+ * reach the kernel unchanged.
  */
 public final class Fs {
     private static final int PATH_MAX = 4096;
@@ -24,6 +28,15 @@ public final class Fs {
         int fd = Native.libc().openat(dirfd, path, flags, mode);
         if (fd < 0) {
             throw Native.error("openat", path);
+        }
+        return fd;
+    }
+
+    /** openat(2) of a name given as bytes: returns the new fd. */
+    public static int openat(int dirfd, byte[] path, int flags, int mode) throws PosixException {
+        int fd = Native.libc().openat(dirfd, cstr(path), flags, mode);
+        if (fd < 0) {
+            throw Native.error("openat", display(path));
         }
         return fd;
     }
@@ -43,6 +56,18 @@ public final class Fs {
         return (int) fd;
     }
 
+    /** openat2(2) of a name given as bytes: returns the new fd. */
+    public static int openat2(int dirfd, byte[] path, long flags, long mode, long resolve) throws PosixException {
+        Scratch scratch = Scratch.get();
+        ByteBuffer how = scratch.struct(24);
+        how.putLong(0, flags).putLong(8, mode).putLong(16, resolve);
+        long fd = Native.libc().syscall(LibC.SYS_OPENAT2, dirfd, cstr(path), scratch.structAddress(0), 24);
+        if (fd < 0) {
+            throw Native.error("openat2", display(path));
+        }
+        return (int) fd;
+    }
+
     /** statx(2) with {@link AtFlags} AT_* flags and a STATX_* mask. */
     public static Stat statx(int dirfd, String path, int flags, int mask) throws PosixException {
         Scratch scratch = Scratch.get();
@@ -50,6 +75,20 @@ public final class Fs {
         if (Native.libc().statx(dirfd, path, flags, mask, scratch.structAddress(0)) < 0) {
             throw Native.error("statx", path);
         }
+        return statxResult(buf);
+    }
+
+    /** statx(2) of a name given as bytes. */
+    public static Stat statx(int dirfd, byte[] path, int flags, int mask) throws PosixException {
+        Scratch scratch = Scratch.get();
+        ByteBuffer buf = scratch.struct(256);
+        if (Native.libc().statx(dirfd, cstr(path), flags, mask, scratch.structAddress(0)) < 0) {
+            throw Native.error("statx", display(path));
+        }
+        return statxResult(buf);
+    }
+
+    private static Stat statxResult(ByteBuffer buf) {
         return new Stat(buf.getInt(0), buf.getInt(4), buf.getLong(8), buf.getInt(16), buf.getInt(20),
                 buf.getInt(24), Short.toUnsignedInt(buf.getShort(28)), buf.getLong(32), buf.getLong(40),
                 buf.getLong(48), buf.getLong(56), buf.getLong(64), buf.getInt(72), buf.getLong(80),
@@ -69,6 +108,20 @@ public final class Fs {
         if (Native.libc().fstatat(dirfd, path, scratch.structAddress(0), flags) < 0) {
             throw Native.error("fstatat", path);
         }
+        return statResult(buf);
+    }
+
+    /** fstatat(2) of a name given as bytes. */
+    public static Stat fstatat(int dirfd, byte[] path, int flags) throws PosixException {
+        Scratch scratch = Scratch.get();
+        ByteBuffer buf = scratch.struct(144);
+        if (Native.libc().fstatat(dirfd, cstr(path), scratch.structAddress(0), flags) < 0) {
+            throw Native.error("fstatat", display(path));
+        }
+        return statResult(buf);
+    }
+
+    private static Stat statResult(ByteBuffer buf) {
         long dev = buf.getLong(0);
         long rdev = buf.getLong(40);
         return new Stat(AtFlags.STATX_BASIC_STATS, (int) buf.getLong(56), 0L, (int) buf.getLong(16),
@@ -85,6 +138,13 @@ public final class Fs {
         }
     }
 
+    /** mkdirat(2) of a name given as bytes. */
+    public static void mkdirat(int dirfd, byte[] path, int mode) throws PosixException {
+        if (Native.libc().mkdirat(dirfd, cstr(path), mode) < 0) {
+            throw Native.error("mkdirat", display(path));
+        }
+    }
+
     /** mknodat(2): {@code mode} carries the S_IF* type; {@code dev} is an encoded dev_t. */
     public static void mknodat(int dirfd, String path, int mode, long dev) throws PosixException {
         if (Native.libc().mknodat(dirfd, path, mode, dev) < 0) {
@@ -92,10 +152,24 @@ public final class Fs {
         }
     }
 
+    /** mknodat(2) of a name given as bytes. */
+    public static void mknodat(int dirfd, byte[] path, int mode, long dev) throws PosixException {
+        if (Native.libc().mknodat(dirfd, cstr(path), mode, dev) < 0) {
+            throw Native.error("mknodat", display(path));
+        }
+    }
+
     /** symlinkat(2): creates {@code linkpath} pointing at {@code target}. */
     public static void symlinkat(String target, int newdirfd, String linkpath) throws PosixException {
         if (Native.libc().symlinkat(target, newdirfd, linkpath) < 0) {
             throw Native.error("symlinkat", linkpath);
+        }
+    }
+
+    /** symlinkat(2) with the target and the name as bytes. */
+    public static void symlinkat(byte[] target, int newdirfd, byte[] linkpath) throws PosixException {
+        if (Native.libc().symlinkat(cstr(target), newdirfd, cstr(linkpath)) < 0) {
+            throw Native.error("symlinkat", display(linkpath));
         }
     }
 
@@ -113,11 +187,35 @@ public final class Fs {
         }
     }
 
+    /** readlinkat(2) of a name given as bytes: the target's exact bytes. */
+    public static byte[] readlinkat(int dirfd, byte[] path) throws PosixException {
+        byte[] name = cstr(path);
+        for (int size = PATH_MAX; ; size *= 2) {
+            byte[] buf = new byte[size];
+            long n = Native.libc().readlinkat(dirfd, name, buf, size);
+            if (n < 0) {
+                throw Native.error("readlinkat", display(path));
+            }
+            if (n < size) { // n == size may mean truncated: retry larger
+                return Arrays.copyOf(buf, (int) n);
+            }
+        }
+    }
+
     /** linkat(2) with AT_SYMLINK_FOLLOW or AT_EMPTY_PATH flags. */
     public static void linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
             throws PosixException {
         if (Native.libc().linkat(olddirfd, oldpath, newdirfd, newpath, flags) < 0) {
             throw Native.error("linkat", newpath);
+        }
+    }
+
+    /** linkat(2) with the new name as bytes; {@code oldpath} is our own (often "" or /proc/self/fd/N). */
+    public static void linkat(int olddirfd, String oldpath, int newdirfd, byte[] newpath, int flags)
+            throws PosixException {
+        byte[] old = oldpath.getBytes(StandardCharsets.UTF_8);
+        if (Native.libc().linkat(olddirfd, cstr(old), newdirfd, cstr(newpath), flags) < 0) {
+            throw Native.error("linkat", display(newpath));
         }
     }
 
@@ -128,11 +226,26 @@ public final class Fs {
         }
     }
 
+    /** unlinkat(2) of a name given as bytes. */
+    public static void unlinkat(int dirfd, byte[] path, int flags) throws PosixException {
+        if (Native.libc().unlinkat(dirfd, cstr(path), flags) < 0) {
+            throw Native.error("unlinkat", display(path));
+        }
+    }
+
     /** renameat2(2) with {@link RenameFlags} RENAME_* flags. */
     public static void renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags)
             throws PosixException {
         if (Native.libc().renameat2(olddirfd, oldpath, newdirfd, newpath, flags) < 0) {
             throw Native.error("renameat2", oldpath);
+        }
+    }
+
+    /** renameat2(2) of names given as bytes. */
+    public static void renameat2(int olddirfd, byte[] oldpath, int newdirfd, byte[] newpath, int flags)
+            throws PosixException {
+        if (Native.libc().renameat2(olddirfd, cstr(oldpath), newdirfd, cstr(newpath), flags) < 0) {
+            throw Native.error("renameat2", display(oldpath));
         }
     }
 
@@ -197,7 +310,7 @@ public final class Fs {
                 length++;
             }
             entries.add(new DirEntry64(buf.getLong(pos), buf.getLong(pos + 8), Byte.toUnsignedInt(buf.get(pos + 18)),
-                    new String(name, 0, length, StandardCharsets.UTF_8)));
+                    Arrays.copyOf(name, length)));
             pos += reclen;
         }
         return entries;
@@ -233,5 +346,20 @@ public final class Fs {
             throw Native.error("open_by_handle_at", mountFd);
         }
         return fd;
+    }
+
+    /** {@code name} with the terminating NUL C wants; a NUL inside would cut it short, so EINVAL. */
+    private static byte[] cstr(byte[] name) throws PosixException {
+        for (byte b : name) {
+            if (b == 0) {
+                throw new PosixException(Errno.EINVAL, "path", display(name));
+            }
+        }
+        return Arrays.copyOf(name, name.length + 1);
+    }
+
+    /** A name for messages: bytes that are not UTF-8 show as U+FFFD. */
+    private static String display(byte[] name) {
+        return new String(name, StandardCharsets.UTF_8);
     }
 }

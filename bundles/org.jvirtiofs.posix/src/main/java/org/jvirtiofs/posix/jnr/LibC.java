@@ -11,7 +11,9 @@ import jnr.ffi.annotations.SaveError;
  * <p>Pointers to structs and to caller memory are plain {@code long} addresses: the callers
  * lay structs out in per-thread direct buffers and pass direct ByteBuffer memory without
  * copying. Signatures carry only Java types, so an FFM implementation could implement this
- * same interface. Paths are C strings in UTF-8 whatever the JVM's default charset.
+ * same interface. Paths are C strings in UTF-8 whatever the JVM's default charset; the
+ * {@code byte[]} overloads take names as the exact bytes, NUL-terminated by the caller, for file
+ * names that are not UTF-8.
  */
 public interface LibC {
     /** syscall(2) number of openat2, which glibc 2.36 does not wrap. */
@@ -23,6 +25,28 @@ public interface LibC {
     @SaveError long syscall(long number, int dirfd, @Encoding("UTF-8") String path, long how, long size);
 
     @SaveError int statx(int dirfd, @Encoding("UTF-8") String path, int flags, int mask, long statxbuf);
+
+    @SaveError int openat(int dirfd, @In byte[] path, int flags, int mode);
+
+    @SaveError long syscall(long number, int dirfd, @In byte[] path, long how, long size);
+
+    @SaveError int statx(int dirfd, @In byte[] path, int flags, int mask, long statxbuf);
+
+    @SaveError int fstatat(int dirfd, @In byte[] path, long statbuf, int flags);
+
+    @SaveError int mkdirat(int dirfd, @In byte[] path, int mode);
+
+    @SaveError int mknodat(int dirfd, @In byte[] path, int mode, long dev);
+
+    @SaveError int symlinkat(@In byte[] target, int newdirfd, @In byte[] linkpath);
+
+    @SaveError long readlinkat(int dirfd, @In byte[] path, @Out byte[] buf, long bufsize);
+
+    @SaveError int linkat(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
+
+    @SaveError int unlinkat(int dirfd, @In byte[] path, int flags);
+
+    @SaveError int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
 
     @SaveError int fstatat(int dirfd, @Encoding("UTF-8") String path, long statbuf, int flags);
 
