@@ -1,5 +1,6 @@
 package org.jvirtiofs.fs.passthrough;
 
+import java.nio.charset.StandardCharsets;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.posix.AtFlags;
@@ -49,6 +50,11 @@ final class Confinement implements AutoCloseable {
      * on {@code dirFd}; O_NOFOLLOW and O_CLOEXEC are always added.
      */
     int openChild(int dirFd, String name, int flags, int mode) throws PosixException {
+        return openChild(dirFd, name.getBytes(StandardCharsets.UTF_8), flags, mode);
+    }
+
+    /** As {@link #openChild(int, String, int, int)}, the name as its exact bytes. */
+    int openChild(int dirFd, byte[] name, int flags, int mode) throws PosixException {
         int all = flags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
         if (!noOpenat2) {
             try {
@@ -62,8 +68,9 @@ final class Confinement implements AutoCloseable {
                 noOpenat2 = true;
             }
         }
-        if (name.contains("/") || name.equals("..")) { // cannot come from a FileName; be sure
-            throw new PosixException(Errno.EXDEV, "openat", name);
+        // cannot come from a FileName; be sure
+        if (Names.isDotDot(name) || new String(name, StandardCharsets.ISO_8859_1).indexOf('/') >= 0) {
+            throw new PosixException(Errno.EXDEV, "openat", new String(name, StandardCharsets.UTF_8));
         }
         return Fs.openat(dirFd, name, all, mode);
     }

@@ -39,7 +39,7 @@ final class DirOps {
         synchronized (stream) {
             stream.seek(offset);
             for (DirEntry64 e = stream.peek(); e != null; e = stream.peek()) {
-                if (!sink.add(new DirEntry(e.ino(), e.off(), e.type(), FileName.of(e.name())))) {
+                if (!sink.add(new DirEntry(e.ino(), e.off(), e.type(), FileName.of(e.rawName())))) {
                     return;
                 }
                 stream.advance();
@@ -59,11 +59,11 @@ final class DirOps {
             stream.seek(offset);
             boolean added = false;
             for (DirEntry64 e = next(stream, added); e != null; e = next(stream, added)) {
-                FileName name = FileName.of(e.name());
+                FileName name = FileName.of(e.rawName());
                 if (!sink.fits(name)) {
                     return;
                 }
-                Entry entry = listed(parent, name, e.name());
+                Entry entry = listed(parent, name);
                 if (!sink.add(new DirEntry(e.ino(), e.off(), e.type(), name), entry)) {
                     if (!entry.isNegative()) {
                         dir.inodes.forget(entry.nodeId(), 1);
@@ -88,12 +88,12 @@ final class DirOps {
         }
     }
 
-    private Entry listed(Inode parent, FileName name, String text) {
+    private Entry listed(Inode parent, FileName name) {
         if (name.isDotOrDotDot()) {
             return Entry.negative(Duration.ZERO); // the kernel ignores their lookup part
         }
         try {
-            return dir.lookup(parent, text);
+            return dir.lookup(parent, name.toByteArray());
         } catch (FsException | PosixException e) {
             return Entry.negative(Duration.ZERO);
         }

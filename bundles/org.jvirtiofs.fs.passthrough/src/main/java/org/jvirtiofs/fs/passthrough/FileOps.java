@@ -79,7 +79,7 @@ final class FileOps {
             org.jvirtiofs.api.OpenFlags flags, int umask) throws FsException, PosixException {
         dir.checkWritable();
         Inode p = dir.inodes.get(parent);
-        String n = Names.component(name);
+        byte[] n = Names.component(name);
         int host = hostFlags(flags) | OpenFlags.O_CREAT | (flags.bits() & OpenFlags.O_EXCL);
         int fd;
         try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {

@@ -1,6 +1,5 @@
 package org.jvirtiofs.fs.passthrough;
 
-import java.nio.charset.StandardCharsets;
 import org.jvirtiofs.api.Context;
 import org.jvirtiofs.api.Entry;
 import org.jvirtiofs.api.Errno;
@@ -28,13 +27,13 @@ final class NameOps {
     }
 
     Entry lookup(long parent, FileName name) throws FsException, PosixException {
-        return dir.lookup(dir.inodes.get(parent), Names.anyName(name));
+        return dir.lookup(dir.inodes.get(parent), name.toByteArray());
     }
 
     Entry mknod(Context ctx, long parent, FileName name, int mode, int rdev, int umask)
             throws FsException, PosixException {
         Inode p = dir.inodes.get(parent);
-        String n = Names.component(name);
+        byte[] n = Names.component(name);
         try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {
             Fs.mknodat(at.fd, n, mode & ~(umask & 0777),
                     Stat.makedev(Attrs.major(rdev), Attrs.minor(rdev)));
@@ -45,7 +44,7 @@ final class NameOps {
     Entry mkdir(Context ctx, long parent, FileName name, int mode, int umask)
             throws FsException, PosixException {
         Inode p = dir.inodes.get(parent);
-        String n = Names.component(name);
+        byte[] n = Names.component(name);
         try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {
             Fs.mkdirat(at.fd, n, mode & 07777 & ~(umask & 0777));
         }
@@ -55,10 +54,9 @@ final class NameOps {
     Entry symlink(Context ctx, long parent, FileName name, byte[] target)
             throws FsException, PosixException {
         Inode p = dir.inodes.get(parent);
-        String n = Names.component(name);
-        String t = Names.text(target);
+        byte[] n = Names.component(name);
         try (PathFd at = dir.inodes.path(p); Credentials c = actAs(ctx)) {
-            Fs.symlinkat(t, at.fd, n);
+            Fs.symlinkat(target, at.fd, n);
         }
         return dir.lookup(p, n);
     }
@@ -69,13 +67,13 @@ final class NameOps {
             throw FsException.of(Errno.EINVAL);
         }
         try (PathFd p = dir.inodes.path(inode)) {
-            return Fs.readlinkat(p.fd, "").getBytes(StandardCharsets.UTF_8);
+            return Fs.readlinkat(p.fd, new byte[0]);
         }
     }
 
     void unlink(long parent, FileName name, boolean directory) throws FsException, PosixException {
         Inode p = dir.inodes.get(parent);
-        String n = Names.component(name);
+        byte[] n = Names.component(name);
         try (PathFd at = dir.inodes.path(p)) {
             Fs.unlinkat(at.fd, n, directory ? AtFlags.AT_REMOVEDIR : 0);
         }
@@ -88,8 +86,8 @@ final class NameOps {
         }
         Inode from = dir.inodes.get(oldParent);
         Inode to = dir.inodes.get(newParent);
-        String o = Names.component(oldName);
-        String n = Names.component(newName);
+        byte[] o = Names.component(oldName);
+        byte[] n = Names.component(newName);
         try (PathFd f = dir.inodes.path(from); PathFd t = dir.inodes.path(to)) {
             Fs.renameat2(f.fd, o, t.fd, n, flags);
         }
@@ -102,7 +100,7 @@ final class NameOps {
     Entry link(long nodeId, long newParent, FileName newName) throws FsException, PosixException {
         Inode inode = dir.inodes.get(nodeId);
         Inode p = dir.inodes.get(newParent);
-        String n = Names.component(newName);
+        byte[] n = Names.component(newName);
         try (PathFd src = dir.inodes.path(inode); PathFd at = dir.inodes.path(p)) {
             try {
                 Fs.linkat(src.fd, "", at.fd, n, AtFlags.AT_EMPTY_PATH);

@@ -1,46 +1,37 @@
 package org.jvirtiofs.fs.passthrough;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsException;
 
 /**
- * Guest names and link targets as the strings the native layer takes.
- *
- * <p>The native API passes paths as UTF-8 strings, so bytes that are not UTF-8 would be replaced
- * on the way and could name a different file: such names are refused with EILSEQ instead.
+ * Guest names as the bytes the native layer takes: names are handed to the host exactly as the
+ * guest sent them, UTF-8 or not, so a host name that is not UTF-8 can be looked up, renamed and
+ * removed, and a guest can create one.
  */
 final class Names {
+    private static final byte[] DOT = {'.'};
+    private static final byte[] DOT_DOT = {'.', '.'};
+
     private Names() {
     }
 
     /** A name to create, remove or rename: never "." or "..". */
-    static String component(FileName name) throws FsException {
+    static byte[] component(FileName name) throws FsException {
         if (name.isDotOrDotDot()) {
             throw FsException.of(Errno.EINVAL);
         }
-        return text(name.toByteArray());
+        return name.toByteArray();
     }
 
-    /** Any name, "." and ".." included. */
-    static String anyName(FileName name) throws FsException {
-        return text(name.toByteArray());
+    /** Whether {@code name} is ".". */
+    static boolean isDot(byte[] name) {
+        return java.util.Arrays.equals(name, DOT);
     }
 
-    /** Exact UTF-8 text of {@code bytes}, or EILSEQ. */
-    static String text(byte[] bytes) throws FsException {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw FsException.of(Errno.EILSEQ);
-        }
+    /** Whether {@code name} is "..". */
+    static boolean isDotDot(byte[] name) {
+        return java.util.Arrays.equals(name, DOT_DOT);
     }
 
     /** The path of our own fd through /proc, for calls that have no fd form. */

@@ -71,12 +71,12 @@ final class SharedDir implements AutoCloseable {
      * LOOKUP of one name in {@code parent}, confined: "." is the parent, ".." its parent but
      * never above the root; anything else is opened as itself, symlinks included.
      */
-    Entry lookup(Inode parent, String name) throws FsException, PosixException {
+    Entry lookup(Inode parent, byte[] name) throws FsException, PosixException {
         try (PathFd dir = inodes.path(parent)) {
             int fd;
-            if (name.equals(".")) {
+            if (Names.isDot(name)) {
                 fd = confinement.reopen(dir.fd, OpenFlags.O_PATH);
-            } else if (name.equals("..")) {
+            } else if (Names.isDotDot(name)) {
                 fd = parent == inodes.root() ? confinement.reopen(dir.fd, OpenFlags.O_PATH)
                         : confinement.parentWithin(dir.fd, rootStat);
             } else {

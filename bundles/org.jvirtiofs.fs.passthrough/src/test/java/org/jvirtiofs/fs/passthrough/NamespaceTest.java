@@ -178,9 +178,19 @@ class NamespaceTest {
     }
 
     @Test
-    void nonUtf8NamesAreRefusedRatherThanMangled() {
+    void nonUtf8NamesReachTheHostAsTheirExactBytes() throws Exception {
         FileName latin1 = FileName.of(new byte[] {'c', 'a', 'f', (byte) 0xe9});
-        assertErrno(Errno.EILSEQ, () -> t.fs.mkdir(t.ctx, ROOT, latin1, 0755, 0));
+        Entry d = t.mkdir(ROOT, "d");
+        Entry made = t.fs.mkdir(t.ctx, d.nodeId(), latin1, 0755, 0);
+        assertEquals(made.nodeId(), t.fs.lookup(t.ctx, d.nodeId(), latin1).nodeId());
+        int dirFd = org.jvirtiofs.posix.Fs.openat(-100, t.source.resolve("d").toString(),
+                org.jvirtiofs.posix.OpenFlags.O_RDONLY | org.jvirtiofs.posix.OpenFlags.O_DIRECTORY, 0);
+        try {
+            assertTrue(org.jvirtiofs.posix.Fs.getdents64(dirFd).stream()
+                    .anyMatch(e -> java.util.Arrays.equals(e.rawName(), latin1.toByteArray())));
+        } finally {
+            org.jvirtiofs.posix.Io.close(dirFd);
+        }
     }
 
     @Test
