@@ -115,11 +115,19 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
         Map<String, Object> config = toMap(properties);
+        if (ShareSettings.isEmpty(config)) {
+            // FileInstall can deliver a file's configuration once with nothing but its own keys
+            // just after the full one: that is not an edit, and must not stop a running share
+            LOG.debug("configuration {} has no share keys yet; ignored", pid);
+            return;
+        }
         ShareSettings next;
         try {
             next = ShareSettings.parse(config, fallbackName(pid, config));
         } catch (IllegalArgumentException e) {
-            replace(pid, Share.failed(pid, placeholder(pid, config), e.getMessage()));
+            LOG.debug("configuration {} refused: {}", pid, config);
+            replace(pid, Share.failed(pid, placeholder(pid, config), e.getMessage() + " (configuration " + pid
+                    + " has " + new java.util.TreeSet<>(config.keySet()) + ")"));
             return;
         }
         Share existing;

@@ -74,6 +74,11 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
                 threads, suspend, options);
     }
 
+    /** Whether a configuration holds nothing but what Config Admin and FileInstall add. */
+    static boolean isEmpty(Map<String, ?> config) {
+        return FRAMEWORK_KEYS.containsAll(config.keySet());
+    }
+
     /** The host directory served, or "" if the provider has none. */
     String source() {
         Object s = providerOptions.get(FilesystemFactory.OPTION_SOURCE);
