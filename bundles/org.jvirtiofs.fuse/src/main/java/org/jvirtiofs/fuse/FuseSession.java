@@ -156,7 +156,9 @@ public final class FuseSession {
         } catch (FsException e) {
             errno = wireErrno(e.errno());
             return noReply ? 0 : out.finishError(h.unique(), errno);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a provider bundle updated against a posix or api it cannot link
+            // with; that request fails, the session and the transport stay up
             log.bug(h.opcode(), e);
             errno = Errno.EIO;
             return noReply ? 0 : out.finishError(h.unique(), errno);

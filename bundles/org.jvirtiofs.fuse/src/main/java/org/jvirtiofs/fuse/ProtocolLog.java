@@ -40,7 +40,7 @@ final class ProtocolLog {
     }
 
     /** A RuntimeException out of the provider or the session: stack once per class and site. */
-    void bug(int opcode, RuntimeException e) {
+    void bug(int opcode, Throwable e) {
         StackTraceElement[] st = e.getStackTrace();
         String key = opcode + ":" + e.getClass().getName() + "@" + (st.length > 0 ? st[0] : "");
         if (bugSites.size() < MAX_BUG_SITES && bugSites.add(key)) {
