@@ -1,8 +1,8 @@
 package org.jvirtiofs.fs.passthrough;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +34,7 @@ final class PassthroughHandover {
     static Handover export(SharedDir dir) throws FsException {
         List<Integer> owned = new ArrayList<>();
         try {
-            String root = Fs.readlinkat(AtFlags.AT_FDCWD, "/proc/self/fd/" + dir.inodes.root().fd);
+            byte[] root = procFdPath(dir.inodes.root().fd);
             List<Handover.Node> nodes = new ArrayList<>();
             for (Inode inode : dir.inodes.all()) {
                 int fd;
@@ -155,35 +155,52 @@ final class PassthroughHandover {
             return -1;
         }
         int cur = Io.fcntl(dir.inodes.root().fd, FcntlFlags.F_DUPFD_CLOEXEC, 0);
-        for (String name : new String(path, StandardCharsets.UTF_8).split("/")) {
-            if (name.isEmpty()) {
+        int start = 0;
+        for (int i = 0; i <= path.length; i++) {
+            if (i < path.length && path[i] != '/') {
                 continue;
             }
-            try {
-                int next = dir.confinement.openChild(cur, name, OpenFlags.O_PATH, 0);
-                Descriptors.closeQuietly(cur);
-                cur = next;
-            } catch (PosixException e) {
-                Descriptors.closeQuietly(cur);
-                return -1;
+            if (i > start) {
+                try {
+                    int next = dir.confinement.openChild(cur, Arrays.copyOfRange(path, start, i), OpenFlags.O_PATH, 0);
+                    Descriptors.closeQuietly(cur);
+                    cur = next;
+                } catch (PosixException e) {
+                    Descriptors.closeQuietly(cur);
+                    return -1;
+                }
             }
+            start = i + 1;
         }
         return cur;
     }
 
-    /** The path of the file open on {@code fd} below {@code root}, or null (unlinked, or elsewhere). */
-    private static byte[] relativePath(String root, int fd) {
+    /**
+     * The path, as exact bytes, of the file open on {@code fd} below {@code root}, or null
+     * (unlinked, or elsewhere).
+     */
+    private static byte[] relativePath(byte[] root, int fd) {
         try {
-            String where = Fs.readlinkat(AtFlags.AT_FDCWD, "/proc/self/fd/" + fd);
-            Path rootPath = Path.of(root);
-            Path p = Path.of(where);
-            if (where.endsWith(" (deleted)") || !p.startsWith(rootPath)) {
+            byte[] where = procFdPath(fd);
+            if (endsWith(where, DELETED) || where.length <= root.length + 1
+                    || !Arrays.equals(where, 0, root.length, root, 0, root.length) || where[root.length] != '/') {
                 return null;
             }
-            return rootPath.relativize(p).toString().getBytes(StandardCharsets.UTF_8);
+            return Arrays.copyOfRange(where, root.length + 1, where.length);
         } catch (PosixException | RuntimeException e) {
             return null;
         }
+    }
+
+    private static final byte[] DELETED = " (deleted)".getBytes(StandardCharsets.US_ASCII);
+
+    private static byte[] procFdPath(int fd) throws PosixException {
+        return Fs.readlinkat(AtFlags.AT_FDCWD, ("/proc/self/fd/" + fd).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean endsWith(byte[] a, byte[] suffix) {
+        return a.length >= suffix.length
+                && Arrays.equals(a, a.length - suffix.length, a.length, suffix, 0, suffix.length);
     }
 
     private static int dup(int fd, List<Integer> owned) throws PosixException {
