@@ -34,11 +34,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Refuse every change with EROFS", required = false)
     boolean readonly() default false;
 
-    @AttributeDefinition(description = "Guest-to-host uid ranges, GUEST:HOST:COUNT[,...]", required = false)
+    @AttributeDefinition(description = "uid translation, virtiofsd's --translate-uid forms, comma-separated: "
+            + "map:GUEST:HOST:COUNT, squash-guest:GUEST:HOST:COUNT, squash-host:GUEST:HOST:COUNT, "
+            + "forbid-guest:GUEST:COUNT, guest:GUEST:HOST:COUNT, host:GUEST:HOST:COUNT", required = false)
     String uid$_$map();
 
-    @AttributeDefinition(description = "Guest-to-host gid ranges, GUEST:HOST:COUNT[,...]", required = false)
+    @AttributeDefinition(description = "gid translation, the same forms as uid-map", required = false)
     String gid$_$map();
+
+    @AttributeDefinition(description = "xattr name mapping rules in virtiofsd's --xattrmap syntax, e.g. "
+            + ":prefix:all::user.virtiofs.:", required = false)
+    String xattrmap();
 
     @AttributeDefinition(description = "Worker threads per queue (0: the queue's own thread serves)",
             required = false)

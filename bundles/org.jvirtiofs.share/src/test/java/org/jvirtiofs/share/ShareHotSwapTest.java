@@ -208,4 +208,33 @@ class ShareHotSwapTest {
         assertEquals(ShareState.FAILED, share.state());
         assertTrue(share.info().reason().contains("not a directory"), share.info().reason());
     }
+
+    @Test
+    void aSocketAnotherProcessListensOnIsNeverTakenOver() throws Exception {
+        Path socket = base.resolve("busy.sock");
+        try (java.nio.channels.ServerSocketChannel other = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX)) {
+            other.bind(java.net.UnixDomainSocketAddress.of(socket));
+            share = new Share("pid.sock", ShareSettings.parse(Map.of("source", source.toString(),
+                    "socket", socket.toString()), "sock"));
+            share.providerAvailable(new PassthroughFilesystemFactory());
+            assertEquals(ShareState.FAILED, share.state());
+            assertTrue(share.info().reason().contains("is in use by another process"), share.info().reason());
+            assertTrue(Files.exists(socket), "the other process keeps its socket");
+        }
+    }
+
+    @Test
+    void aStaleSocketFileIsReplacedAndServed() throws Exception {
+        Path socket = base.resolve("stale.sock");
+        java.nio.channels.ServerSocketChannel dead = java.nio.channels.ServerSocketChannel.open(
+                java.net.StandardProtocolFamily.UNIX);
+        dead.bind(java.net.UnixDomainSocketAddress.of(socket));
+        dead.close(); // the file stays, nobody listens: what a killed daemon leaves
+        share = new Share("pid.stale", ShareSettings.parse(Map.of("source", source.toString(),
+                "socket", socket.toString()), "stale"));
+        share.providerAvailable(new PassthroughFilesystemFactory());
+        assertEquals(ShareState.RUNNING, share.state(), share.info().reason());
+        assertFalse(share.info().connected());
+    }
 }
