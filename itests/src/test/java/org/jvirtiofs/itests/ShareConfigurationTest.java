@@ -174,6 +174,11 @@ public class ShareConfigurationTest {
         workload.join(10_000);
         assertEquals(List.of(), errors);
         assertTrue("the workload went on after the update", rounds.get() > before);
+        // the kernel sends RELEASE and FORGET after close(2) returns: let those finish too
+        long deadline = System.currentTimeMillis() + WAIT_MILLIS;
+        while (manager.stats("busy").inFlight() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
         assertEquals(0, manager.stats("busy").inFlight());
     }
 
