@@ -1,0 +1,20 @@
+package org.jvirtiofs.vm.qemu;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The QEMU the tests run: Debian's qemu-system-x86, which bin/setup-host installs. */
+final class Qemu {
+    private static final Path BINARY = Path.of("/usr/bin/qemu-system-x86_64");
+
+    private Qemu() {
+    }
+
+    /** The binary; fails (never skips) when it is not installed. */
+    static Path binary() {
+        if (!Files.isExecutable(BINARY)) {
+            throw new AssertionError(BINARY + " is missing: run bin/setup-host");
+        }
+        return BINARY;
+    }
+}
