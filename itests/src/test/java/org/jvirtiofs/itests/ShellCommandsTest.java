@@ -4,23 +4,16 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
-import org.apache.felix.service.command.Converter;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -28,6 +21,7 @@ import org.junit.runner.RunWith;
 import org.jvirtiofs.api.share.ShareInfo;
 import org.jvirtiofs.api.share.ShareManager;
 import org.jvirtiofs.api.share.ShareState;
+import org.jvirtiofs.itests.Gogo.Printed;
 import org.ops4j.pax.exam.Configuration;
 import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -43,7 +37,6 @@ import org.osgi.framework.BundleContext;
 @ExamReactorStrategy(PerClass.class)
 public class ShellCommandsTest {
     private static final long WAIT_MILLIS = 10_000;
-    private static final Pattern LOG_LINE = Pattern.compile("\\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) \\S+ - .*");
 
     @Inject
     private BundleContext context;
@@ -59,10 +52,6 @@ public class ShellCommandsTest {
     @Configuration
     public Option[] config() {
         return LauncherBundleSet.options();
-    }
-
-    /** What one command line printed. */
-    private record Printed(String out, String err) {
     }
 
     @Before
@@ -91,48 +80,48 @@ public class ShellCommandsTest {
     @Test
     public void providerListShowsTheInstalledTypes() throws Exception {
         Printed p = run("provider:list");
-        assertEquals("", p.err);
-        String[] lines = p.out.split("\n");
-        assertTrue(p.out, lines[0].matches("TYPE +BUNDLE +HANDOVER +SHARES"));
-        assertTrue(p.out, p.out.matches("(?s).*\nmemory +org\\.jvirtiofs\\.fs\\.memory \\S+ +(yes|no) +0\n.*"));
-        assertTrue(p.out, p.out.matches("(?s).*\npassthrough +org\\.jvirtiofs\\.fs\\.passthrough \\S+ +(yes|no) +0\n.*"));
+        assertEquals("", p.err());
+        String[] lines = p.out().split("\n");
+        assertTrue(p.out(), lines[0].matches("TYPE +BUNDLE +HANDOVER +SHARES"));
+        assertTrue(p.out(), p.out().matches("(?s).*\nmemory +org\\.jvirtiofs\\.fs\\.memory \\S+ +(yes|no) +0\n.*"));
+        assertTrue(p.out(), p.out().matches("(?s).*\npassthrough +org\\.jvirtiofs\\.fs\\.passthrough \\S+ +(yes|no) +0\n.*"));
     }
 
     @Test
     public void aMemoryShareMountsServesFilesAndCountsTheWrites() throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("mem"));
         Printed added = run("share:add mem - --provider memory --mountpoint " + mnt);
-        assertEquals("", added.err);
-        assertTrue(added.out, added.out.startsWith("NAME"));
-        assertTrue(added.out, added.out.contains("\nmem "));
+        assertEquals("", added.err());
+        assertTrue(added.out(), added.out().startsWith("NAME"));
+        assertTrue(added.out(), added.out().contains("\nmem "));
         awaitRunning("mem");
 
         Files.writeString(mnt.resolve("hello.txt"), "hello through the shell's share");
         assertEquals("hello through the shell's share", Files.readString(mnt.resolve("hello.txt")));
 
         Printed list = run("share:list");
-        assertTrue(list.out, list.out.matches("(?s)NAME +STATE +PROVIDER +SOURCE +TRANSPORT +CONNECTED +REASON\n"
+        assertTrue(list.out(), list.out().matches("(?s)NAME +STATE +PROVIDER +SOURCE +TRANSPORT +CONNECTED +REASON\n"
                 + "mem +RUNNING +memory +- +fuse:" + mnt + " +yes\n"));
 
         Printed info = run("share:info mem");
-        assertEquals("", info.err);
-        assertTrue(info.out, info.out.contains("name       mem\n"));
-        assertTrue(info.out, info.out.contains("state      RUNNING\n"));
-        assertTrue(info.out, info.out.contains("provider   memory\n"));
-        assertTrue(info.out, info.out.contains("transport  fuse:" + mnt + "\n"));
-        assertTrue(info.out, info.out.contains("connected  yes\n"));
+        assertEquals("", info.err());
+        assertTrue(info.out(), info.out().contains("name       mem\n"));
+        assertTrue(info.out(), info.out().contains("state      RUNNING\n"));
+        assertTrue(info.out(), info.out().contains("provider   memory\n"));
+        assertTrue(info.out(), info.out().contains("transport  fuse:" + mnt + "\n"));
+        assertTrue(info.out(), info.out().contains("connected  yes\n"));
 
         Printed stats = run("share:stats mem");
-        assertEquals("", stats.err);
-        assertTrue(stats.out, stats.out.matches("(?s).*\nWRITE +[1-9]\\d*\n.*"));
-        assertTrue(stats.out, stats.out.contains("written      31 B\n"));
-        assertTrue(stats.out, stats.out.matches("(?s).*\nread +(31|0) B\n.*"));
-        assertTrue(stats.out, stats.out.matches("(?s).*\nlatency p50 +\\S+ \\S+\nlatency p99 .*\nlatency max .*"));
+        assertEquals("", stats.err());
+        assertTrue(stats.out(), stats.out().matches("(?s).*\nWRITE +[1-9]\\d*\n.*"));
+        assertTrue(stats.out(), stats.out().contains("written      31 B\n"));
+        assertTrue(stats.out(), stats.out().matches("(?s).*\nread +(31|0) B\n.*"));
+        assertTrue(stats.out(), stats.out().matches("(?s).*\nlatency p50 +\\S+ \\S+\nlatency p99 .*\nlatency max .*"));
 
         Printed removed = run("share:remove mem");
-        assertEquals("removed mem\n", removed.out);
+        assertEquals("removed mem\n", removed.out());
         assertFalse("unmounted", Files.exists(mnt.resolve("hello.txt")));
-        assertEquals("no shares\n", run("share:list").out);
+        assertEquals("no shares\n", run("share:list").out());
     }
 
     @Test
@@ -141,7 +130,7 @@ public class ShellCommandsTest {
         Path mnt = Files.createDirectory(dir.resolve("mnt"));
         Files.writeString(src.resolve("before.txt"), "on the host");
         Printed added = run("share:add pt " + src + " --mountpoint " + mnt + " --cache never -o xattr=true");
-        assertEquals("", added.err);
+        assertEquals("", added.err());
         awaitRunning("pt");
 
         assertEquals("on the host", Files.readString(mnt.resolve("before.txt")));
@@ -149,29 +138,29 @@ public class ShellCommandsTest {
         assertEquals("written through the mount", Files.readString(src.resolve("from-guest.txt")));
 
         Printed info = run("share:info pt");
-        assertTrue(info.out, info.out.contains("source     " + src + "\n"));
-        assertTrue(info.out, info.out.matches("(?s).*\ncache +never\n.*"));
-        assertTrue(info.out, info.out.matches("(?s).*\nxattr +true\n.*"));
+        assertTrue(info.out(), info.out().contains("source     " + src + "\n"));
+        assertTrue(info.out(), info.out().matches("(?s).*\ncache +never\n.*"));
+        assertTrue(info.out(), info.out().matches("(?s).*\nxattr +true\n.*"));
 
         Printed swapped = run("share:swap pt passthrough -o cache=always");
-        assertEquals("", swapped.err);
-        assertTrue(swapped.out, swapped.out.matches("(?s).*\npt +RUNNING +passthrough +" + src + " .*"));
-        assertTrue(run("share:info pt").out.matches("(?s).*\ncache +always\n.*"));
+        assertEquals("", swapped.err());
+        assertTrue(swapped.out(), swapped.out().matches("(?s).*\npt +RUNNING +passthrough +" + src + " .*"));
+        assertTrue(run("share:info pt").out().matches("(?s).*\ncache +always\n.*"));
         assertEquals("on the host", Files.readString(mnt.resolve("before.txt")));
 
         Printed stats = run("share:stats pt");
-        assertTrue(stats.out, stats.out.contains("swaps        1\n"));
-        assertTrue(stats.out, stats.out.contains("written      25 B\n"));
-        assertTrue(stats.out, stats.out.matches("(?s).*\nWRITE +[1-9]\\d*\n.*"));
+        assertTrue(stats.out(), stats.out().contains("swaps        1\n"));
+        assertTrue(stats.out(), stats.out().contains("written      25 B\n"));
+        assertTrue(stats.out(), stats.out().matches("(?s).*\nWRITE +[1-9]\\d*\n.*"));
 
         Printed watched = run("share:stats pt --watch --interval 0.2 --count 2");
-        assertEquals("", watched.err);
-        assertEquals(watched.out, 2, watched.out.split("share pt at ", -1).length - 1);
-        assertTrue(watched.out, watched.out.matches("(?s).*\nOPCODE +REQUESTS +RATE\n.*"));
-        assertTrue(watched.out, watched.out.matches("(?s).*\nrequests +\\d+ +\\S+/s\n.*"));
+        assertEquals("", watched.err());
+        assertEquals(watched.out(), 2, watched.out().split("share pt at ", -1).length - 1);
+        assertTrue(watched.out(), watched.out().matches("(?s).*\nOPCODE +REQUESTS +RATE\n.*"));
+        assertTrue(watched.out(), watched.out().matches("(?s).*\nrequests +\\d+ +\\S+/s\n.*"));
 
-        assertTrue(run("provider:list").out.matches("(?s).*\npassthrough +\\S+ \\S+ +(yes|no) +1\n.*"));
-        assertEquals("removed pt\n", run("share:remove pt").out);
+        assertTrue(run("provider:list").out().matches("(?s).*\npassthrough +\\S+ \\S+ +(yes|no) +1\n.*"));
+        assertEquals("removed pt\n", run("share:remove pt").out());
         assertFalse("unmounted", Files.exists(mnt.resolve("before.txt")));
     }
 
@@ -196,7 +185,7 @@ public class ShellCommandsTest {
                 run("share:add x - --provider memory"));
         assertTrue("nothing was added", manager.shares().isEmpty());
 
-        assertEquals("", run("share:add dup - --provider memory --mountpoint " + mnt).err);
+        assertEquals("", run("share:add dup - --provider memory --mountpoint " + mnt).err());
         awaitRunning("dup");
         Path other = Files.createDirectory(dir.resolve("other"));
         assertError("share:add: a share named dup exists",
@@ -209,20 +198,20 @@ public class ShellCommandsTest {
     public void aShareOfAProviderNotInstalledWaitsForIt() throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("w"));
         Printed added = run("share:add later - --provider nosuch --mountpoint " + mnt);
-        assertEquals("", added.err);
-        assertTrue(added.out, added.out.contains("\nlater  WAITING  nosuch"));
+        assertEquals("", added.err());
+        assertTrue(added.out(), added.out().contains("\nlater  WAITING  nosuch"));
         awaitState("later", ShareState.WAITING, "waiting for a provider of type 'nosuch'");
-        assertTrue(run("share:list").out.contains("waiting for a provider of type 'nosuch'"));
+        assertTrue(run("share:list").out().contains("waiting for a provider of type 'nosuch'"));
     }
 
     @Test
     public void aConfigurationTheProviderRefusesIsReportedAsFailed() throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("f"));
         Printed added = run("share:add bad - --provider memory --mountpoint " + mnt + " --readonly");
-        String[] err = added.err.split("\n");
-        assertEquals(added.err, 1, err.length);
-        assertTrue(added.err, err[0].startsWith("share:add: bad is FAILED: provider memory refused the share: "));
-        assertTrue(added.out, added.out.contains("\nbad   FAILED"));
+        String[] err = added.err().split("\n");
+        assertEquals(added.err(), 1, err.length);
+        assertTrue(added.err(), err[0].startsWith("share:add: bad is FAILED: provider memory refused the share: "));
+        assertTrue(added.out(), added.out().contains("\nbad   FAILED"));
     }
 
     @Test
@@ -230,39 +219,21 @@ public class ShellCommandsTest {
         Printed help = run("help share:add");
         for (String option : List.of("--provider", "--socket", "--mountpoint", "--readonly", "--cache", "--uid-map",
                 "--gid-map", "--threads", "--option", "NAME", "DIR")) {
-            assertTrue(option + " is not documented:\n" + help.out, help.out.contains(option));
+            assertTrue(option + " is not documented:\n" + help.out(), help.out().contains(option));
         }
         Printed stats = run("help share:stats");
         for (String option : List.of("--watch", "--interval", "--count")) {
-            assertTrue(option + " is not documented:\n" + stats.out, stats.out.contains(option));
+            assertTrue(option + " is not documented:\n" + stats.out(), stats.out().contains(option));
         }
     }
 
     private static void assertError(String line, Printed p) {
-        assertEquals("stdout of a failed command", "", p.out);
-        assertEquals(line + "\n", p.err);
+        assertEquals("stdout of a failed command", "", p.out());
+        assertEquals(line + "\n", p.err());
     }
 
     private Printed run(String line) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err)) {
-            Object result = session.execute(line);
-            if (result != null) {
-                // what the shell prints of a returned value (help returns its text)
-                session.getConsole().println(session.format(result, Converter.INSPECT));
-            }
-            session.getConsole().flush();
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        String errors = withoutLogLines(err.toString(StandardCharsets.UTF_8));
-        System.out.println("$ " + line + "\n" + printed + errors);
-        return new Printed(printed, errors);
-    }
-
-    /** The error stream without the framework's log lines (slf4j-simple writes to System.err, which Gogo redirects). */
-    private static String withoutLogLines(String err) {
-        return err.lines().filter(l -> !LOG_LINE.matcher(l).matches()).map(l -> l + "\n").collect(Collectors.joining());
+        return Gogo.run(processor, line);
     }
 
     private void awaitRunning(String name) throws InterruptedException {

@@ -1,0 +1,45 @@
+package org.jvirtiofs.itests;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.apache.felix.service.command.Converter;
+
+/** Command lines run through Gogo's CommandProcessor as an operator types them, with what each printed. */
+final class Gogo {
+    private static final Pattern LOG_LINE = Pattern.compile("\\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) \\S+ - .*");
+
+    private Gogo() {
+    }
+
+    /** What one command line printed on its output and (log lines left out) its error stream. */
+    record Printed(String out, String err) {
+    }
+
+    /** Runs {@code line} in a new session whose input is empty. */
+    static Printed run(CommandProcessor processor, String line) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err)) {
+            Object result = session.execute(line);
+            if (result != null) {
+                // what the shell prints of a returned value (help returns its text)
+                session.getConsole().println(session.format(result, Converter.INSPECT));
+            }
+            session.getConsole().flush();
+        }
+        String printed = out.toString(StandardCharsets.UTF_8);
+        String errors = withoutLogLines(err.toString(StandardCharsets.UTF_8));
+        System.out.println("$ " + line + "\n" + printed + errors);
+        return new Printed(printed, errors);
+    }
+
+    /** The error stream without the framework's log lines (slf4j-simple writes to System.err, which Gogo redirects). */
+    private static String withoutLogLines(String err) {
+        return err.lines().filter(l -> !LOG_LINE.matcher(l).matches()).map(l -> l + "\n").collect(Collectors.joining());
+    }
+}

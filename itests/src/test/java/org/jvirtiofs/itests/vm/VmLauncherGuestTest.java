@@ -1,0 +1,131 @@
+package org.jvirtiofs.itests.vm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.jvirtiofs.itests.PlatformShell;
+
+/**
+ * The VM launcher in bin/jvirtiofs: a VM from configuration boots with two shares, a third is
+ * hot-plugged with vm:attach (the guest mounts it by its tag and writes a file the host reads)
+ * and unplugged with vm:detach, a line typed on the console socket reaches the guest, and
+ * vm:stop powers the guest off through ACPI.
+ */
+class VmLauncherGuestTest {
+    @TempDir
+    Path tmp;
+
+    private static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+
+    @Test
+    void aConfiguredVmGetsItsSharesAThirdHotPluggedAndUnpluggedAndStopsCleanly() throws Exception {
+        GuestImage image = GuestImage.withScript("vmlauncher.sh");
+        Path etc = Files.createDirectory(tmp.resolve("etc"));
+        for (String s : new String[] {"a", "b", "c"}) {
+            Path dir = Files.createDirectory(tmp.resolve(s));
+            Files.writeString(dir.resolve("hello"), "from host " + s + "\n");
+            Files.writeString(etc.resolve("org.jvirtiofs.share-" + s + ".cfg"),
+                    "source = " + dir + "\nsocket = " + tmp.resolve(s + ".sock") + "\n");
+        }
+        Path vmConfig = etc.resolve("org.jvirtiofs.vm-t.cfg");
+        Path console = tmp.resolve("console.log");
+        Path consoleSocket = tmp.resolve("console.sock");
+        Files.writeString(vmConfig, "kernel = " + image.kernel() + "\ninitrd = " + image.initrd()
+                + "\nappend = console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1\nshares = a,b\naccel = tcg"
+                + "\nautostart = true\nconsole = " + console + "\nconsole-socket = " + consoleSocket
+                + "\nextra-args = -no-reboot\n");
+        PlatformShell platform = PlatformShell.start(etc, tmp.resolve("jvirtiofs.log"));
+        try (platform) {
+            platform.waitFor(() -> exists(tmp.resolve("a/seen")) && exists(tmp.resolve("b/seen")), 180,
+                    "the guest to see shares a and b");
+            platform.send("vm:list");
+            platform.waitFor(() -> platform.output().contains("a,b     a,b"), 10, "vm:list");
+            assertTrue(Pattern.compile("t +RUNNING +tcg +512 MiB +1 +a,b +a,b +\\d+").matcher(platform.output()).find(),
+                    platform.output());
+
+            platform.send("vm:attach t c");
+            platform.waitFor(() -> exists(tmp.resolve("c/from-guest")), 180, "the guest to write into share c");
+            assertEquals("written by the guest into a hot-plugged share\n",
+                    Files.readString(tmp.resolve("c/from-guest")));
+            platform.waitFor(() -> config(vmConfig).contains("a,b,c"), 10, "vm:attach to be stored");
+            platform.send("vm:attach t c");
+            platform.send("vm:attach t nosuch");
+            platform.waitFor(() -> platform.log().contains("vm:attach: no share named nosuch"), 10, "the refusals");
+            assertTrue(platform.log().contains("vm:attach: share c is already attached to vm t"), platform.log());
+
+            platform.send("vm:detach t c");
+            platform.waitFor(() -> exists(tmp.resolve("a/c-gone")), 180, "the guest to lose share c");
+            platform.waitFor(() -> config(vmConfig).contains("shares = a,b\n"), 10, "vm:detach to be stored");
+
+            try (SocketChannel operator = SocketChannel.open(UnixDomainSocketAddress.of(consoleSocket))) {
+                String seen = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(operator, "VMTEST: c is gone"))
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertTrue(seen.contains("JVFS-AUTOMOUNT: c /mnt/c"), "the socket gives the backlog first:\n" + seen);
+                operator.write(ByteBuffer.wrap("typed through the console socket\r".getBytes(StandardCharsets.UTF_8)));
+                platform.waitFor(() -> exists(tmp.resolve("a/typed")), 60, "the typed line to reach the guest");
+            }
+            assertEquals("typed through the console socket\n", Files.readString(tmp.resolve("a/typed")));
+
+            platform.send("vm:console t --lines 100");
+            platform.waitFor(() -> platform.output().contains("VMTEST: waiting for the power button"), 10,
+                    "vm:console");
+            assertTrue(platform.output().contains("JVFS-AUTOUMOUNT: c"), platform.output());
+
+            long pid = qemuPid(platform.output());
+            platform.send("vm:stop t");
+            platform.waitFor(() -> platform.output().contains("stopped: the guest powered off"), 60, "vm:stop");
+            assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "QEMU is gone");
+            assertFalse(exists(consoleSocket), "the console socket goes with the VM");
+        }
+        String text = Files.readString(console);
+        assertTrue(text.contains("JVFS-ACPI: power button"), text);
+        assertTrue(text.contains("JVFS-RESULT: POWERDOWN"), "the guest unmounted its shares and powered off:\n" + text);
+        assertFalse(text.contains("VMTEST-FAIL"), text);
+        assertFalse(platform.output().contains("Exception"), platform.output());
+    }
+
+    private static String config(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static long qemuPid(String vmList) {
+        Matcher m = Pattern.compile("t +RUNNING +tcg +512 MiB +1 +a,b +a,b +(\\d+)").matcher(vmList);
+        assertTrue(m.find(), vmList);
+        return Long.parseLong(m.group(1));
+    }
+
+    /** What the console socket sends until {@code until} (or its end). */
+    private static String read(SocketChannel ch, String until) {
+        StringBuilder got = new StringBuilder();
+        ByteBuffer b = ByteBuffer.allocate(8192);
+        try {
+            while (!got.toString().contains(until)) {
+                b.clear();
+                if (ch.read(b) < 0) {
+                    break;
+                }
+                got.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+            }
+        } catch (java.io.IOException e) {
+            got.append("[").append(e).append("]");
+        }
+        return got.toString();
+    }
+}
