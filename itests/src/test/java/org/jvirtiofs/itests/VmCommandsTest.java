@@ -108,6 +108,7 @@ public class VmCommandsTest {
         assertTrue(run("vm:console pax --lines 100").out().contains("JVFS-AUTOMOUNT: mem /mnt/mem"));
         Printed info = run("vm:info pax");
         assertTrue(info.out(), info.out().contains("attached        mem\n"));
+        assertTrue(info.out(), info.out().contains("qemu-status     running\n"));
         assertTrue(info.out(), info.out().contains("boot            kernel " + image.kernel() + "\n"));
 
         Printed stopped = run("vm:stop pax");

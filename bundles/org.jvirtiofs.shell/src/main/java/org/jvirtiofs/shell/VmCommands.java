@@ -51,6 +51,7 @@ public final class VmCommands {
             System.out.print(new Table()
                     .row("name", v.name())
                     .row("state", v.state())
+                    .row("qemu-status", v.qemuStatus().isEmpty() ? "-" : v.qemuStatus())
                     .row("reason", v.reason().isEmpty() ? "-" : v.reason())
                     .row("boot", v.boot())
                     .row("accel", v.accel())

@@ -17,7 +17,7 @@ class FakeVmManager implements VmManager {
     Map<String, ?> lastCreate;
 
     static VmInfo vm(String name, VmState state, List<String> shares, List<String> attached, String reason) {
-        return new VmInfo(name, state, reason, "tcg", 512, 1, "kernel /k", shares, attached,
+        return new VmInfo(name, state, state == VmState.RUNNING ? "running" : "", reason, "tcg", 512, 1, "kernel /k", shares, attached,
                 state == VmState.RUNNING ? 4242 : -1, "/var/" + name + ".log", state == VmState.RUNNING ? "/run/c.sock" : "");
     }
 

@@ -60,6 +60,7 @@ class VmCommandsTest {
         String info = Console.run(() -> commands.info("dev")).out;
         assertTrue(info.contains("attached        src\n"), info);
         assertTrue(info.contains("console-socket  /run/c.sock\n"), info);
+        assertTrue(info.contains("qemu-status     running\n"), info);
         assertEquals("removed dev\n", Console.run(() -> commands.remove("dev")).out);
     }
 

@@ -7,6 +7,8 @@ import java.util.List;
  *
  * @param name the VM's name
  * @param state its state
+ * @param qemuStatus QEMU's run state as QMP reports it ("running", "paused", "shutdown", ...), or ""
+ *     when not running
  * @param reason why it is FAILED or STOPPED (e.g. "the guest powered off"); "" when there is nothing to say
  * @param accel the accelerator QEMU runs it with now ("kvm" or "tcg"), or the configured one when not running
  * @param memoryMiB guest memory in MiB
@@ -19,7 +21,7 @@ import java.util.List;
  * @param consoleSocket the Unix socket its console is served on while it runs (connect with
  *     {@code socat -,raw,echo=0,escape=0x1d UNIX-CONNECT:PATH}), or "" when not running
  */
-public record VmInfo(String name, VmState state, String reason, String accel, long memoryMiB, int cpus, String boot,
+public record VmInfo(String name, VmState state, String qemuStatus, String reason, String accel, long memoryMiB, int cpus, String boot,
         List<String> shares, List<String> attached, long pid, String console, String consoleSocket) {
     /** Keeps immutable copies of the lists. */
     public VmInfo {

@@ -54,6 +54,8 @@ final class Vm {
     private VmState state = VmState.STOPPED;
     private String reason = "";
     private QemuProcess qemu;
+    /** QEMU's run state, from query-status at boot and the STOP, RESUME and SHUTDOWN events since. */
+    private String qemuStatus = "";
     /** The accelerator of the last boot, shown once it has stopped. */
     private VmSettings.Accel lastAccel;
     private final Map<String, QemuCommand.ShareDevice> attached = new LinkedHashMap<>();
@@ -100,7 +102,7 @@ final class Vm {
 
     synchronized VmInfo info() {
         String accel = qemu != null ? qemu.accel().word() : lastAccel != null ? lastAccel.word() : settings.accel().word();
-        return new VmInfo(settings.name(), state, reason, accel, settings.memoryMiB(), settings.cpus(), settings.boot(),
+        return new VmInfo(settings.name(), state, qemu != null ? qemuStatus : "", reason, accel, settings.memoryMiB(), settings.cpus(), settings.boot(),
                 settings.shares(), List.copyOf(attached.keySet()), qemu != null ? qemu.pid() : -1,
                 consoleFile().toString(), qemu != null ? qemu.consoleSocket().toString() : "");
     }
@@ -165,6 +167,7 @@ final class Vm {
                 s = settings;
                 state = VmState.STARTING;
                 reason = "";
+                qemuStatus = "";
                 stopping = false;
                 forced = false;
                 nextDevice = 0;
@@ -178,6 +181,7 @@ final class Vm {
                     notifyAll();
                 }
                 p.qmp().listen(this::onEvent);
+                trackStatus(p);
                 Thread supervisor = new Thread(() -> supervise(p), "vm-" + s.name());
                 supervisor.setDaemon(true);
                 supervisor.start();
@@ -478,8 +482,34 @@ final class Vm {
 
     // --- the process's end ---
 
-    /** A device the guest ejected by itself (or late, after a detach gave up waiting). */
+    /** Reads QEMU's run state once; events keep it current from then on. */
+    private void trackStatus(QemuProcess p) {
+        try {
+            com.google.gson.JsonElement status = p.qmp().execute("query-status", null);
+            synchronized (this) {
+                if (qemuStatus.isEmpty()) {
+                    qemuStatus = status.getAsJsonObject().get("status").getAsString();
+                }
+            }
+        } catch (QmpException | RuntimeException e) {
+            LOG.debug("vm {}: query-status: {}", p.vm(), e.toString());
+        }
+    }
+
+    /** QEMU's run state changes, and devices the guest ejected by itself (or late, after a detach gave up). */
     private void onEvent(QmpClient.QmpEvent e) {
+        String status = switch (e.name()) {
+            case "STOP" -> "paused";
+            case "RESUME" -> "running";
+            case "SHUTDOWN" -> "shutdown";
+            default -> null;
+        };
+        if (status != null) {
+            synchronized (this) {
+                qemuStatus = status;
+            }
+            return;
+        }
         if (!e.name().equals("DEVICE_DELETED") || !e.data().has("device")) {
             return;
         }
@@ -518,6 +548,7 @@ final class Vm {
                 return;
             }
             qemu = null;
+            qemuStatus = "";
             attached.clear();
             if (stopping) {
                 state = VmState.STOPPED;

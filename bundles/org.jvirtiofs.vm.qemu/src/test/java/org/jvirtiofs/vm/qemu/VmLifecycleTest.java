@@ -67,6 +67,7 @@ class VmLifecycleTest {
         VmInfo running = vm(Map.of()).start();
         assertEquals(VmState.RUNNING, running.state());
         assertEquals("tcg", running.accel());
+        assertEquals("running", vm.info().qemuStatus(), "from QMP's query-status");
         assertTrue(ProcessHandle.of(running.pid()).map(ProcessHandle::isAlive).orElse(false));
         Path consoleSocket = Path.of(running.consoleSocket());
         assertTrue(Files.exists(consoleSocket), "the console is served while it runs");
@@ -79,6 +80,7 @@ class VmLifecycleTest {
         assertEquals(VmState.STOPPED, stopped.state());
         assertEquals("stopped: QEMU quit after the guest did not power off within 1 s", stopped.reason());
         assertEquals(-1, stopped.pid());
+        assertEquals("", stopped.qemuStatus());
         assertFalse(ProcessHandle.of(running.pid()).map(ProcessHandle::isAlive).orElse(false));
         assertFalse(Files.exists(consoleSocket.getParent()), "the run folder is gone");
         assertEquals(List.of(), qemuChildren());
