@@ -12,15 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.jvirtiofs.itests.PlatformShell;
 
 /**
  * The VM launcher in bin/jvirtiofs: a VM from configuration boots with two shares, a third is
  * hot-plugged with vm:attach (the guest mounts it by its tag and writes a file the host reads)
  * and unplugged with vm:detach, a line typed on the console socket reaches the guest, and
- * vm:stop powers the guest off through ACPI.
+ * vm:stop powers the guest off through ACPI. On the pc machine (ACPI hot-plug on the root bus)
+ * and on q35 (PCI Express hot-plug on root ports).
  */
 class VmLauncherGuestTest {
     @TempDir
@@ -30,8 +32,9 @@ class VmLauncherGuestTest {
         return Files.exists(p);
     }
 
-    @Test
-    void aConfiguredVmGetsItsSharesAThirdHotPluggedAndUnpluggedAndStopsCleanly() throws Exception {
+    @ParameterizedTest(name = "machine {0}")
+    @ValueSource(strings = {"pc", "q35"})
+    void aConfiguredVmGetsItsSharesAThirdHotPluggedAndUnpluggedAndStopsCleanly(String machine) throws Exception {
         GuestImage image = GuestImage.withScript("vmlauncher.sh");
         Path etc = Files.createDirectory(tmp.resolve("etc"));
         for (String s : new String[] {"a", "b", "c"}) {
@@ -46,7 +49,7 @@ class VmLauncherGuestTest {
         Files.writeString(vmConfig, "kernel = " + image.kernel() + "\ninitrd = " + image.initrd()
                 + "\nappend = console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1\nshares = a,b\naccel = tcg"
                 + "\nautostart = true\nconsole = " + console + "\nconsole-socket = " + consoleSocket
-                + "\nextra-args = -no-reboot\n");
+                + "\nextra-args = -no-reboot\nmachine = " + machine + "\n");
         PlatformShell platform = PlatformShell.start(etc, tmp.resolve("jvirtiofs.log"));
         try (platform) {
             platform.waitFor(() -> exists(tmp.resolve("a/seen")) && exists(tmp.resolve("b/seen")), 180,
@@ -94,6 +97,9 @@ class VmLauncherGuestTest {
         assertTrue(text.contains("JVFS-ACPI: power button"), text);
         assertTrue(text.contains("JVFS-RESULT: POWERDOWN"), "the guest unmounted its shares and powered off:\n" + text);
         assertFalse(text.contains("VMTEST-FAIL"), text);
+        // pc plugs into its root bus (00); q35 into a PCIe root port, a bus of its own
+        assertTrue(Pattern.compile("its device is at 0000:" + (machine.equals("pc") ? "00" : "0[1-9a-f]") + ":")
+                .matcher(text).find(), text);
         assertFalse(platform.output().contains("Exception"), platform.output());
     }
 

@@ -32,7 +32,7 @@ waitfor 180 mounted c || fail "share c was never plugged in"
 [ "$(cat /mnt/c/hello)" = "from host c" ] || fail "share c does not show the host's file"
 echo "written by the guest into a hot-plugged share" >/mnt/c/from-guest
 sync
-echo "VMTEST: c is mounted and written"
+echo "VMTEST: c is mounted and written; its device is at $(virtiofs-tags | awk '$1 == "c" {print $2}')"
 
 waitfor 180 unmounted c || fail "share c was never unplugged"
 echo gone >/mnt/a/c-gone
