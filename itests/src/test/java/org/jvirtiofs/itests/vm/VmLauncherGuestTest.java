@@ -25,6 +25,8 @@ import org.jvirtiofs.itests.PlatformShell;
  * and on q35 (PCI Express hot-plug on root ports).
  */
 class VmLauncherGuestTest {
+    private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", "..")).toAbsolutePath().normalize();
+
     @TempDir
     Path tmp;
 
@@ -101,6 +103,37 @@ class VmLauncherGuestTest {
         assertTrue(Pattern.compile("its device is at 0000:" + (machine.equals("pc") ? "00" : "0[1-9a-f]") + ":")
                 .matcher(text).find(), text);
         assertFalse(platform.output().contains("Exception"), platform.output());
+    }
+
+    @org.junit.jupiter.api.Test
+    void aVmBootsADiskImageAndItsShareWorks() throws Exception {
+        GuestImage image = GuestImage.withScript("powerbutton.sh");
+        Path disk = tmp.resolve("disk.img");
+        Process build = new ProcessBuilder("bash", ROOT.resolve("launcher/guest/build-disk").toString(),
+                image.kernel().toString(), image.initrd().toString(),
+                "console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1", disk.toString())
+                .redirectErrorStream(true).start();
+        String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, build.waitFor(), built);
+        Path etc = Files.createDirectory(tmp.resolve("etc"));
+        Path share = Files.createDirectory(tmp.resolve("d"));
+        Path console = tmp.resolve("console.log");
+        Files.writeString(etc.resolve("org.jvirtiofs.share-d.cfg"), "source = " + share + "\nsocket = "
+                + tmp.resolve("d.sock") + "\n");
+        Files.writeString(etc.resolve("org.jvirtiofs.vm-fromdisk.cfg"), "disk = " + disk + "\nmemory = 256M\nshares = d"
+                + "\naccel = tcg\nautostart = true\nconsole = " + console + "\nextra-args = -no-reboot\n");
+        PlatformShell platform = PlatformShell.start(etc, tmp.resolve("jvirtiofs.log"));
+        try (platform) {
+            platform.waitFor(() -> exists(share.resolve("guest.txt")), 180, "the guest booted from disk to write");
+            assertEquals("from the guest\n", Files.readString(share.resolve("guest.txt")));
+            platform.send("vm:info fromdisk");
+            platform.waitFor(() -> platform.output().contains("boot            disk " + disk + "\n"), 10, "vm:info");
+            platform.send("vm:stop fromdisk");
+            platform.waitFor(() -> platform.output().contains("stopped: the guest powered off"), 60, "vm:stop");
+        }
+        String text = Files.readString(console);
+        assertTrue(text.contains("SYSLINUX"), "the firmware booted the disk's boot loader:\n" + text);
+        assertTrue(text.contains("JVFS-ACPI: power button"), text);
     }
 
     private static String config(Path file) {
