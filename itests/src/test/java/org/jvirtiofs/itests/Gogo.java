@@ -20,6 +20,19 @@ final class Gogo {
     record Printed(String out, String err) {
     }
 
+    /** Waits (10 s at most) until commands of every scope in {@code scopes} are registered. */
+    static void awaitCommands(org.osgi.framework.BundleContext context, String... scopes) throws Exception {
+        for (String scope : scopes) {
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (context.getServiceReferences((String) null, "(osgi.command.scope=" + scope + ")") == null) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw new AssertionError("no " + scope + ":* commands registered");
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
     /** Runs {@code line} in a new session whose input is empty. */
     static Printed run(CommandProcessor processor, String line) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();

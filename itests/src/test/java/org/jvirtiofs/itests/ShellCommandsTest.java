@@ -56,14 +56,7 @@ public class ShellCommandsTest {
 
     @Before
     public void commandsAreRegistered() throws Exception {
-        for (String function : List.of("share", "provider")) {
-            String filter = "(osgi.command.scope=" + function + ")";
-            long deadline = System.currentTimeMillis() + WAIT_MILLIS;
-            while (context.getServiceReferences((String) null, filter) == null) {
-                assertTrue("no " + function + ":* commands registered", System.currentTimeMillis() < deadline);
-                Thread.sleep(50);
-            }
-        }
+        Gogo.awaitCommands(context, "share", "provider");
         dir = Files.createTempDirectory("jvirtiofs-shell");
     }
 

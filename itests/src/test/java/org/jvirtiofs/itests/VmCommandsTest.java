@@ -64,11 +64,7 @@ public class VmCommandsTest {
 
     @Before
     public void commandsAreRegistered() throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
-        while (context.getServiceReferences((String) null, "(osgi.command.scope=vm)") == null) {
-            assertTrue("no vm:* commands registered", System.currentTimeMillis() < deadline);
-            Thread.sleep(50);
-        }
+        Gogo.awaitCommands(context, "vm", "share");
         dir = Files.createTempDirectory("jvirtiofs-vm");
     }
 

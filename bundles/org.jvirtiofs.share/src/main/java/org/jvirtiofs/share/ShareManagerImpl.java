@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -21,6 +20,7 @@ import org.jvirtiofs.api.share.ShareInfo;
 import org.jvirtiofs.api.share.ShareManager;
 import org.jvirtiofs.api.share.ShareState;
 import org.jvirtiofs.api.share.ShareStats;
+import org.jvirtiofs.config.FactoryConfigurations;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
@@ -114,8 +114,8 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
 
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
-        Map<String, Object> config = toMap(properties);
-        if (ShareSettings.isEmpty(config)) {
+        Map<String, Object> config = FactoryConfigurations.toMap(properties);
+        if (FactoryConfigurations.isEmpty(config)) {
             // FileInstall can deliver a file's configuration once with nothing but its own keys
             // just after the full one: that is not an edit, and must not stop a running share
             LOG.debug("configuration {} has no share keys yet; ignored", pid);
@@ -123,7 +123,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         }
         ShareSettings next;
         try {
-            next = ShareSettings.parse(config, fallbackName(pid, config));
+            next = ShareSettings.parse(config, FactoryConfigurations.nameOf(pid, config));
         } catch (IllegalArgumentException e) {
             LOG.debug("configuration {} refused: {}", pid, config);
             replace(pid, Share.failed(pid, placeholder(pid, config), e.getMessage() + " (configuration " + pid
@@ -394,36 +394,11 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         }
     }
 
-    /** A configuration's name when it has no name key: "web" of "org.jvirtiofs.share~web" or "...share-web.cfg". */
-    private static String fallbackName(String pid, Map<String, Object> config) {
-        int tilde = pid.indexOf('~');
-        if (tilde >= 0) {
-            return pid.substring(tilde + 1);
-        }
-        Object file = config.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = Path.of(java.net.URI.create(file.toString()).getPath()).getFileName().toString();
-            String base = f.endsWith(".cfg") || f.endsWith(".config") ? f.substring(0, f.lastIndexOf('.')) : f;
-            int dash = base.indexOf('-');
-            return dash >= 0 ? base.substring(dash + 1) : base;
-        }
-        return null;
-    }
-
     /** Settings that only name a broken configuration, to show it as FAILED. */
     private static ShareSettings placeholder(String pid, Map<String, Object> config) {
         Object name = config.get(NAME);
-        String shown = name != null ? name.toString() : Optional.ofNullable(fallbackName(pid, config)).orElse(pid);
+        String shown = name != null ? name.toString() : Optional.ofNullable(FactoryConfigurations.nameOf(pid, config)).orElse(pid);
         return new ShareSettings(shown, String.valueOf(config.getOrDefault(PROVIDER, ShareSettings.DEFAULT_PROVIDER)),
                 null, null, 0, ShareSettings.DEFAULT_SUSPEND_SECONDS, Map.of());
-    }
-
-    private static Map<String, Object> toMap(Dictionary<String, ?> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
-            String key = keys.nextElement();
-            map.put(key, properties.get(key));
-        }
-        return map;
     }
 }

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.share.ShareManager;
+import org.jvirtiofs.config.ConfigValues;
+import org.jvirtiofs.config.FactoryConfigurations;
 
 /**
  * A share's configuration, checked: the share-level keys, and everything else as provider
@@ -29,10 +31,6 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
 
     /** virtio-fs tags are at most 36 bytes (the device config's tag field); keep names shell-friendly. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");
-    /** Keys Config Admin, SCR and FileInstall add: not the provider's business. */
-    private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid",
-            "service.bundleLocation", "felix.fileinstall.filename", "component.id", "component.name",
-            "objectClass", "service.id", "service.bundleid", "service.scope");
     private static final Set<String> SHARE_KEYS = Set.of(ShareManager.NAME, ShareManager.PROVIDER,
             ShareManager.SOCKET, ShareManager.MOUNTPOINT, ShareManager.THREADS, SUSPEND_TIMEOUT);
 
@@ -47,14 +45,15 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
      * @throws IllegalArgumentException with one line naming the key and the problem
      */
     static ShareSettings parse(Map<String, ?> config, String fallbackName) {
-        String name = string(config, ShareManager.NAME, fallbackName);
+        ConfigValues values = new ConfigValues(config);
+        String name = values.string(ShareManager.NAME, fallbackName);
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name: '" + name + "' is not a share name "
                     + "(1-36 letters, digits, '.', '_' or '-', starting with a letter or digit)");
         }
-        String provider = string(config, ShareManager.PROVIDER, DEFAULT_PROVIDER);
-        String socket = string(config, ShareManager.SOCKET, null);
-        String mountpoint = string(config, ShareManager.MOUNTPOINT, null);
+        String provider = values.string(ShareManager.PROVIDER, DEFAULT_PROVIDER);
+        String socket = values.string(ShareManager.SOCKET, null);
+        String mountpoint = values.string(ShareManager.MOUNTPOINT, null);
         if ((socket == null) == (mountpoint == null)) {
             throw new IllegalArgumentException("share " + name + ": set exactly one of '" + ShareManager.SOCKET
                     + "' (vhost-user) or '" + ShareManager.MOUNTPOINT + "' (/dev/fuse)");
@@ -62,21 +61,16 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
         if (socket != null && !socket.startsWith("/")) {
             throw new IllegalArgumentException("socket: '" + socket + "' is not an absolute path");
         }
-        int threads = integer(config, ShareManager.THREADS, 0, 0, 64);
-        int suspend = integer(config, SUSPEND_TIMEOUT, DEFAULT_SUSPEND_SECONDS, 0, 3600);
+        int threads = values.integer(ShareManager.THREADS, 0, 0, 64);
+        int suspend = values.integer(SUSPEND_TIMEOUT, DEFAULT_SUSPEND_SECONDS, 0, 3600);
         Map<String, Object> options = new TreeMap<>();
         config.forEach((key, value) -> {
-            if (!SHARE_KEYS.contains(key) && !FRAMEWORK_KEYS.contains(key) && value != null) {
+            if (!SHARE_KEYS.contains(key) && !FactoryConfigurations.FRAMEWORK_KEYS.contains(key) && value != null) {
                 options.put(key, value instanceof String[] a ? String.join(",", a) : value);
             }
         });
         return new ShareSettings(name, provider, socket, mountpoint == null ? null : Path.of(mountpoint),
                 threads, suspend, options);
-    }
-
-    /** Whether a configuration holds nothing but what Config Admin and FileInstall add. */
-    static boolean isEmpty(Map<String, ?> config) {
-        return FRAMEWORK_KEYS.containsAll(config.keySet());
     }
 
     /** The host directory served, or "" if the provider has none. */
@@ -104,30 +98,5 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
         Map<String, Object> merged = new TreeMap<>(providerOptions);
         merged.putAll(changes);
         return new ShareSettings(name, type, socket, mountpoint, threads, suspendSeconds, merged);
-    }
-
-    private static String string(Map<String, ?> config, String key, String fallback) {
-        Object v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? fallback : s;
-    }
-
-    private static int integer(Map<String, ?> config, String key, int fallback, int min, int max) {
-        Object v = config.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString().trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a number from " + min + " to " + max);
-        }
     }
 }

@@ -43,13 +43,6 @@ class ShareSettingsTest {
     }
 
     @Test
-    void aConfigurationWithOnlyFrameworkKeysIsEmpty() {
-        assertTrue(ShareSettings.isEmpty(Map.of("service.pid", "p", "service.factoryPid", "f",
-                "felix.fileinstall.filename", "file:/etc/org.jvirtiofs.share-web.cfg")));
-        assertFalse(ShareSettings.isEmpty(Map.of("service.pid", "p", "cache", "never")));
-    }
-
-    @Test
     void aSwapKeepsTheTransportAndMergesOptions() {
         ShareSettings s = ShareSettings.parse(Map.of("mountpoint", "/mnt", "source", "/src", "cache", "auto"), "m");
         ShareSettings swapped = s.withProvider("memory", Map.of("cache", "never"));

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Dictionary;
-import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +21,7 @@ import org.jvirtiofs.api.share.ShareState;
 import org.jvirtiofs.api.vm.VmInfo;
 import org.jvirtiofs.api.vm.VmManager;
 import org.jvirtiofs.api.vm.VmState;
+import org.jvirtiofs.config.FactoryConfigurations;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
@@ -120,7 +119,7 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
 
     @Override
     public void updated(String pid, Dictionary<String, ?> properties) {
-        Map<String, Object> config = toMap(properties);
+        Map<String, Object> config = FactoryConfigurations.toMap(properties);
         configEvents.execute(() -> apply(pid, config));
     }
 
@@ -142,10 +141,10 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
     }
 
     private void apply(String pid, Map<String, Object> config) {
-        if (VmSettings.isEmpty(config)) {
+        if (FactoryConfigurations.isEmpty(config)) {
             return; // FileInstall's own keys only: not an edit
         }
-        String fallback = fallbackName(pid, config);
+        String fallback = FactoryConfigurations.nameOf(pid, config);
         VmSettings next;
         try {
             next = VmSettings.parse(config, fallback);
@@ -409,31 +408,6 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
         Object n = config.get(NAME);
         return new VmSettings(n != null ? n.toString() : name, null, null, "", Path.of("/"), 512, 1,
                 VmSettings.Accel.AUTO, List.of(), null, null, List.of(), false, VmSettings.DEFAULT_QEMU, "pc", 0, 30, 0);
-    }
-
-    /** A configuration's name without a name key: "web" of "org.jvirtiofs.vm~web" or "...vm-web.cfg". */
-    private static String fallbackName(String pid, Map<String, Object> config) {
-        int tilde = pid.indexOf('~');
-        if (tilde >= 0) {
-            return pid.substring(tilde + 1);
-        }
-        Object file = config.get("felix.fileinstall.filename");
-        if (file != null) {
-            String f = Path.of(java.net.URI.create(file.toString()).getPath()).getFileName().toString();
-            String base = f.endsWith(".cfg") || f.endsWith(".config") ? f.substring(0, f.lastIndexOf('.')) : f;
-            int dash = base.indexOf('-');
-            return dash >= 0 ? base.substring(dash + 1) : base;
-        }
-        return null;
-    }
-
-    private static Map<String, Object> toMap(Dictionary<String, ?> properties) {
-        Map<String, Object> map = new HashMap<>();
-        for (Enumeration<String> keys = properties.keys(); keys.hasMoreElements();) {
-            String key = keys.nextElement();
-            map.put(key, properties.get(key));
-        }
-        return map;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

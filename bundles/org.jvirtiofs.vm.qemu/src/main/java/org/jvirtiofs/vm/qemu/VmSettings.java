@@ -1,7 +1,6 @@
 package org.jvirtiofs.vm.qemu;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +10,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jvirtiofs.api.vm.VmManager;
+import org.jvirtiofs.config.ConfigValues;
+import org.jvirtiofs.config.FactoryConfigurations;
 
 /**
  * A VM's configuration, checked. Config Admin gives typed values (Integer, Boolean, String[]);
@@ -56,9 +57,6 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
             VmManager.APPEND, VmManager.DISK, VmManager.MEMORY, VmManager.CPUS, VmManager.ACCEL, VmManager.SHARES,
             VmManager.CONSOLE, VmManager.CONSOLE_SOCKET, VmManager.EXTRA_ARGS, VmManager.AUTOSTART, QEMU, MACHINE, HOTPLUG_SLOTS,
             STOP_TIMEOUT, KVM_BOOT_TIMEOUT);
-    /** Keys Config Admin, SCR and FileInstall add. */
-    private static final Set<String> FRAMEWORK_KEYS = Set.of("service.pid", "service.factoryPid",
-            "service.bundleLocation", "felix.fileinstall.filename", "component.id", "component.name");
 
     /** The accelerator a configuration asks for. */
     enum Accel {
@@ -87,46 +85,43 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
      * @throws IllegalArgumentException with one line naming the key and the problem
      */
     static VmSettings parse(Map<String, ?> config, String fallbackName) {
-        String name = string(config, VmManager.NAME, fallbackName);
+        ConfigValues values = new ConfigValues(config);
+        String name = values.string(VmManager.NAME, fallbackName);
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("name: '" + name + "' is not a VM name "
                     + "(1-64 letters, digits, '.', '_' or '-', starting with a letter or digit)");
         }
         for (String key : config.keySet()) {
-            if (!KEYS.contains(key) && !FRAMEWORK_KEYS.contains(key)) {
+            if (!KEYS.contains(key) && !FactoryConfigurations.FRAMEWORK_KEYS.contains(key)) {
                 throw new IllegalArgumentException("vm " + name + ": unknown key '" + key + "' (known: "
                         + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
             }
         }
-        Path kernel = path(config, VmManager.KERNEL);
-        Path disk = path(config, VmManager.DISK);
+        Path kernel = path(values, VmManager.KERNEL);
+        Path disk = path(values, VmManager.DISK);
         if ((kernel == null) == (disk == null)) {
             throw new IllegalArgumentException("vm " + name + ": set exactly one of '" + VmManager.KERNEL
                     + "' (boot a Linux kernel) or '" + VmManager.DISK + "' (boot a disk image)");
         }
-        Path initrd = path(config, VmManager.INITRD);
-        String append = string(config, VmManager.APPEND, "");
+        Path initrd = path(values, VmManager.INITRD);
+        String append = values.string(VmManager.APPEND, "");
         if (kernel == null && (initrd != null || !append.isEmpty())) {
             throw new IllegalArgumentException("vm " + name + ": '" + VmManager.INITRD + "' and '"
                     + VmManager.APPEND + "' go with '" + VmManager.KERNEL + "', not with '" + VmManager.DISK + "'");
         }
-        String machine = string(config, MACHINE, "pc");
+        String machine = values.string(MACHINE, "pc");
         if (!MACHINE_TYPE.matcher(machine).matches()) {
             throw new IllegalArgumentException(MACHINE + ": '" + machine + "' is not a QEMU machine type");
         }
-        String qemu = string(config, QEMU, DEFAULT_QEMU);
+        String qemu = values.string(QEMU, DEFAULT_QEMU);
         if (qemu.contains("/") && !qemu.startsWith("/")) {
             throw new IllegalArgumentException(QEMU + ": '" + qemu + "' is neither a command name nor an absolute path");
         }
-        return new VmSettings(name, kernel, initrd, append, disk, memory(config), integer(config, VmManager.CPUS, 1, 1, 255),
-                accel(config), shares(config), path(config, VmManager.CONSOLE), path(config, VmManager.CONSOLE_SOCKET), words(config.get(VmManager.EXTRA_ARGS)),
-                bool(config, VmManager.AUTOSTART), qemu, machine, integer(config, HOTPLUG_SLOTS, 4, 0, 30),
-                integer(config, STOP_TIMEOUT, 30, 1, 3600), integer(config, KVM_BOOT_TIMEOUT, 20, 0, 3600));
-    }
-
-    /** Whether a configuration holds nothing but what Config Admin and FileInstall add. */
-    static boolean isEmpty(Map<String, ?> config) {
-        return FRAMEWORK_KEYS.containsAll(config.keySet());
+        return new VmSettings(name, kernel, initrd, append, disk, memory(config), values.integer(VmManager.CPUS, 1, 1, 255),
+                accel(values), shares(values), path(values, VmManager.CONSOLE), path(values, VmManager.CONSOLE_SOCKET),
+                words(config.get(VmManager.EXTRA_ARGS)), values.bool(VmManager.AUTOSTART, false), qemu, machine,
+                values.integer(HOTPLUG_SLOTS, 4, 0, 30), values.integer(STOP_TIMEOUT, 30, 1, 3600),
+                values.integer(KVM_BOOT_TIMEOUT, 20, 0, 3600));
     }
 
     /** Whether the machine type puts devices on PCI Express (root ports needed for hot-plug). */
@@ -183,8 +178,8 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
         return mib;
     }
 
-    private static Accel accel(Map<String, ?> config) {
-        String a = string(config, VmManager.ACCEL, "auto");
+    private static Accel accel(ConfigValues values) {
+        String a = values.string(VmManager.ACCEL, "auto");
         try {
             return Accel.valueOf(a.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
@@ -192,9 +187,9 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
         }
     }
 
-    private static List<String> shares(Map<String, ?> config) {
+    private static List<String> shares(ConfigValues values) {
         Set<String> names = new LinkedHashSet<>();
-        for (String s : list(config.get(VmManager.SHARES))) {
+        for (String s : values.list(VmManager.SHARES)) {
             if (!SHARE.matcher(s).matches()) {
                 throw new IllegalArgumentException(VmManager.SHARES + ": '" + s + "' is not a share name");
             }
@@ -203,23 +198,6 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
             }
         }
         return List.copyOf(names);
-    }
-
-    /** A list value: String[], a collection, or a comma-separated string. */
-    private static List<String> list(Object v) {
-        List<String> out = new ArrayList<>();
-        if (v == null) {
-            return out;
-        }
-        Collection<?> items = v instanceof Object[] a ? List.of(a) : v instanceof Collection<?> c ? c : List.of(v);
-        for (Object item : items) {
-            for (String s : item.toString().split(",")) {
-                if (!s.isBlank()) {
-                    out.add(s.trim());
-                }
-            }
-        }
-        return out;
     }
 
     /** QEMU arguments: a list keeps each item whole; a string is split at whitespace. */
@@ -237,54 +215,8 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
         return s.isEmpty() ? List.of() : List.of(s.split("\\s+"));
     }
 
-    private static Path path(Map<String, ?> config, String key) {
-        String s = string(config, key, null);
-        if (s == null) {
-            return null;
-        }
-        if (!s.startsWith("/")) {
-            throw new IllegalArgumentException(key + ": '" + s + "' is not an absolute path");
-        }
-        return Path.of(s).normalize();
-    }
-
-    private static String string(Map<String, ?> config, String key, String fallback) {
-        Object v = config.get(key);
-        if (v == null) {
-            return fallback;
-        }
-        String s = v.toString().trim();
-        return s.isEmpty() ? fallback : s;
-    }
-
-    private static boolean bool(Map<String, ?> config, String key) {
-        Object v = config.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return false;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        return switch (v.toString().trim().toLowerCase(Locale.ROOT)) {
-            case "true", "yes", "on", "1" -> true;
-            case "false", "no", "off", "0" -> false;
-            default -> throw new IllegalArgumentException(key + ": '" + v + "' is not true or false");
-        };
-    }
-
-    private static int integer(Map<String, ?> config, String key, int fallback, int min, int max) {
-        Object v = config.get(key);
-        if (v == null || v.toString().isBlank()) {
-            return fallback;
-        }
-        try {
-            int n = v instanceof Number num ? num.intValue() : Integer.parseInt(v.toString().trim());
-            if (n < min || n > max) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v + "' is not a number from " + min + " to " + max);
-        }
+    private static Path path(ConfigValues values, String key) {
+        String s = values.absolutePath(key);
+        return s == null ? null : Path.of(s).normalize();
     }
 }
