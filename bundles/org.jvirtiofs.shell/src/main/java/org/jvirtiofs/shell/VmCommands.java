@@ -13,7 +13,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code vm:list}, {@code vm:info}, {@code vm:create}, {@code vm:remove}, {@code vm:start}, {@code vm:stop}, {@code vm:attach}, {@code vm:detach}. */
+/**
+ * {@code vm:list}, {@code vm:info}, {@code vm:create}, {@code vm:remove}, {@code vm:start},
+ * {@code vm:stop}, {@code vm:attach}, {@code vm:detach}.
+ */
 @Component(service = VmCommands.class, property = {
     "osgi.command.scope=vm",
     "osgi.command.function=list",

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.jvirtiofs.api.vm.VmManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ final class QemuProcess implements AutoCloseable {
     private final ConsoleServer consoleServer;
     private final VmSettings.Accel accel;
     private final int ports;
+    /** QEMU's run state, from query-status at launch and the STOP, RESUME and SHUTDOWN events since. */
+    private volatile String status = "";
 
     private QemuProcess(String vm, Process process, Path runDir, Path qemuLog, QmpClient qmp, SerialConsole console,
             ConsoleServer consoleServer, VmSettings.Accel accel, int ports) {
@@ -70,7 +74,9 @@ final class QemuProcess implements AutoCloseable {
                     console, s.name());
             QmpClient qmp = QmpClient.connect(runDir.resolve("qmp.sock"), s.name(), CONNECT_MILLIS, p::isAlive);
             int ports = s.pciExpress() ? devices.size() + s.hotplugSlots() : 0;
-            return new QemuProcess(s.name(), process, runDir, qemuLog, qmp, console, server, accel, ports);
+            QemuProcess launched = new QemuProcess(s.name(), process, runDir, qemuLog, qmp, console, server, accel, ports);
+            launched.trackStatus();
+            return launched;
         } catch (IOException | QmpException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -106,6 +112,57 @@ final class QemuProcess implements AutoCloseable {
 
     VmSettings.Accel accel() {
         return accel;
+    }
+
+    /** QEMU's run state as QMP reports it: "running", "paused", "shutdown", ... */
+    String status() {
+        return status;
+    }
+
+    /**
+     * Follows the console until the returned session is closed: {@code output} gets every byte
+     * the guest prints from now on (on the console's reader thread: it must not block).
+     */
+    VmManager.ConsoleSession openConsole(Consumer<byte[]> output) {
+        console.follow(output);
+        return new VmManager.ConsoleSession() {
+            @Override
+            public void write(byte[] input) {
+                try {
+                    console.write(input);
+                } catch (IOException e) {
+                    throw new IllegalStateException("vm " + vm + ": the console is closed");
+                }
+            }
+
+            @Override
+            public boolean awaitStop(long millis) throws InterruptedException {
+                return waitFor(millis);
+            }
+
+            @Override
+            public void close() {
+                console.unfollow(output);
+            }
+        };
+    }
+
+    /** Reads the run state once; events keep it current from then on. */
+    private void trackStatus() throws QmpException {
+        qmp.listen(e -> {
+            switch (e.name()) {
+                case "STOP" -> status = "paused";
+                case "RESUME" -> status = "running";
+                case "SHUTDOWN" -> status = "shutdown";
+                default -> {
+                    // not a change of run state
+                }
+            }
+        });
+        String now = qmp.execute("query-status", null).getAsJsonObject().get("status").getAsString();
+        if (status.isEmpty()) {
+            status = now;
+        }
     }
 
     /** The PCIe root ports it was started with for shares (0 on machines without PCI Express). */

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jvirtiofs.api.vm.VmInfo;
@@ -48,20 +46,15 @@ final class Vm {
     private final Path dataDir;
     private final Context context;
     private final ReentrantLock lifecycle = new ReentrantLock();
+    private final ShareDevices devices = new ShareDevices();
 
     // guarded by this
     private VmSettings settings;
     private VmState state = VmState.STOPPED;
     private String reason = "";
     private QemuProcess qemu;
-    /** QEMU's run state, from query-status at boot and the STOP, RESUME and SHUTDOWN events since. */
-    private String qemuStatus = "";
     /** The accelerator of the last boot, shown once it has stopped. */
     private VmSettings.Accel lastAccel;
-    private final Map<String, QemuCommand.ShareDevice> attached = new LinkedHashMap<>();
-    /** Device ids a detach is unplugging now: their DEVICE_DELETED is the detach's to handle. */
-    private final java.util.Set<String> detaching = new java.util.HashSet<>();
-    private int nextDevice;
     private boolean stopping;
     private boolean forced;
 
@@ -92,7 +85,7 @@ final class Vm {
 
     /** Whether {@code share} is plugged in now, or about to be at boot. */
     synchronized boolean uses(String share) {
-        return attached.containsKey(share) || (state == VmState.STARTING && settings.shares().contains(share));
+        return devices.contains(share) || (state == VmState.STARTING && settings.shares().contains(share));
     }
 
     /** The console file. */
@@ -102,9 +95,10 @@ final class Vm {
 
     synchronized VmInfo info() {
         String accel = qemu != null ? qemu.accel().word() : lastAccel != null ? lastAccel.word() : settings.accel().word();
-        return new VmInfo(settings.name(), state, qemu != null ? qemuStatus : "", reason, accel, settings.memoryMiB(), settings.cpus(), settings.boot(),
-                settings.shares(), List.copyOf(attached.keySet()), qemu != null ? qemu.pid() : -1,
-                consoleFile().toString(), qemu != null ? qemu.consoleSocket().toString() : "");
+        boolean running = qemu != null;
+        return new VmInfo(settings.name(), state, running ? qemu.status() : "", reason, accel, settings.memoryMiB(),
+                settings.cpus(), settings.boot(), settings.shares(), devices.names(), running ? qemu.pid() : -1,
+                consoleFile().toString(), running ? qemu.consoleSocket().toString() : "");
     }
 
     /** Marks the VM FAILED without starting it (a configuration it cannot run with). */
@@ -167,13 +161,13 @@ final class Vm {
                 s = settings;
                 state = VmState.STARTING;
                 reason = "";
-                qemuStatus = "";
                 stopping = false;
                 forced = false;
-                nextDevice = 0;
             }
             try {
-                QemuProcess p = boot(s, preflight(s));
+                List<QemuCommand.ShareDevice> boot = preflight(s);
+                QemuProcess p = Boot.launch(s, context.host(), boot, consoleFile(), dataDir.resolve("qemu.log"),
+                        this::note);
                 synchronized (this) {
                     qemu = p;
                     lastAccel = p.accel();
@@ -181,7 +175,6 @@ final class Vm {
                     notifyAll();
                 }
                 p.qmp().listen(this::onEvent);
-                trackStatus(p);
                 Thread supervisor = new Thread(() -> supervise(p), "vm-" + s.name());
                 supervisor.setDaemon(true);
                 supervisor.start();
@@ -189,9 +182,7 @@ final class Vm {
                         s.memoryMiB(), s.shares().isEmpty() ? "none" : String.join(", ", s.shares()));
                 return info();
             } catch (IllegalStateException | IOException e) {
-                synchronized (this) {
-                    attached.clear();
-                }
+                devices.reset(0);
                 String why = e.getMessage();
                 fail(why);
                 LOG.warn("vm {}: cannot start: {}", s.name(), why);
@@ -308,27 +299,7 @@ final class Vm {
             }
             p = qemu;
         }
-        p.console().follow(output);
-        return new VmManager.ConsoleSession() {
-            @Override
-            public void write(byte[] input) {
-                try {
-                    p.console().write(input);
-                } catch (IOException e) {
-                    throw new IllegalStateException("vm " + p.vm() + ": the console is closed");
-                }
-            }
-
-            @Override
-            public boolean awaitStop(long millis) throws InterruptedException {
-                return p.waitFor(millis);
-            }
-
-            @Override
-            public void close() {
-                p.console().unfollow(output);
-            }
-        };
+        return p.openConsole(output);
     }
 
     // --- inside the lifecycle lock ---
@@ -346,50 +317,14 @@ final class Vm {
             throw new IllegalStateException("accel kvm: KVM cannot be used (" + context.host().kvmUnavailable()
                     + "); use accel tcg or auto");
         }
-        List<QemuCommand.ShareDevice> devices = new ArrayList<>();
+        devices.reset(s.pciExpress() ? s.shares().size() + s.hotplugSlots() : 0);
+        List<QemuCommand.ShareDevice> boot = new ArrayList<>();
         for (String share : s.shares()) {
-            Path socket = context.shareSocket(share, s.name());
-            String id = deviceId();
-            devices.add(new QemuCommand.ShareDevice(share, socket, id,
-                    s.pciExpress() ? QemuCommand.port(devices.size()) : null));
+            QemuCommand.ShareDevice d = devices.allocate(s.name(), share, context.shareSocket(share, s.name()));
+            devices.add(d);
+            boot.add(d);
         }
-        synchronized (this) {
-            devices.forEach(d -> attached.put(d.share(), d));
-        }
-        return devices;
-    }
-
-    /** Launches QEMU with the accelerator asked for; with auto, KVM first and TCG when KVM cannot boot it. */
-    private QemuProcess boot(VmSettings s, List<QemuCommand.ShareDevice> devices) throws IOException {
-        Path binary = context.host().qemu(s.qemu());
-        Path console = consoleFile();
-        Path log = dataDir.resolve("qemu.log");
-        if (s.accel() != VmSettings.Accel.AUTO) {
-            return QemuProcess.launch(s, binary, s.accel(), devices, console, log);
-        }
-        String noKvm = context.host().kvmUnavailable();
-        if (noKvm != null) {
-            note("KVM unavailable (" + noKvm + "): running under TCG");
-            return QemuProcess.launch(s, binary, VmSettings.Accel.TCG, devices, console, log);
-        }
-        QemuProcess kvm;
-        try {
-            kvm = QemuProcess.launch(s, binary, VmSettings.Accel.KVM, devices, console, log);
-        } catch (IOException e) {
-            note("KVM could not start the guest (" + e.getMessage() + "): running under TCG");
-            return QemuProcess.launch(s, binary, VmSettings.Accel.TCG, devices, console, log);
-        }
-        try {
-            if (s.kvmBootSeconds() == 0 || kvm.console().awaitOutput(s.kvmBootSeconds() * 1000L)) {
-                return kvm;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        kvm.kill();
-        kvm.close();
-        note("the guest printed nothing within " + s.kvmBootSeconds() + " s under KVM: running under TCG");
-        return QemuProcess.launch(s, binary, VmSettings.Accel.TCG, devices, console, log);
+        return boot;
     }
 
     private void note(String why) {
@@ -401,50 +336,28 @@ final class Vm {
 
     private void plug(String share) {
         QemuProcess p = running();
-        String port = null;
-        synchronized (this) {
-            if (p.ports() > 0) {
-                List<String> used = attached.values().stream().map(QemuCommand.ShareDevice::port).toList();
-                for (int i = 0; i < p.ports() && port == null; i++) {
-                    port = used.contains(QemuCommand.port(i)) ? null : QemuCommand.port(i);
-                }
-                if (port == null) {
-                    throw new IllegalStateException("vm " + p.vm() + " has no free PCIe root port for another share "
-                            + "(hotplug-slots=" + settings.hotplugSlots() + ", applies at its next start)");
-                }
-            }
-        }
-        QemuCommand.ShareDevice d = new QemuCommand.ShareDevice(share, context.shareSocket(share, p.vm()), deviceId(), port);
+        QemuCommand.ShareDevice d = devices.allocate(p.vm(), share, context.shareSocket(share, p.vm()));
         try {
             Hotplug.plug(p.qmp(), d);
         } catch (QmpException e) {
             throw new IllegalStateException("vm " + p.vm() + ": QEMU refused share " + share + ": " + e.getMessage());
         }
-        synchronized (this) {
-            attached.put(share, d);
-        }
+        devices.add(d);
         LOG.info("vm {}: share {} attached as {}", p.vm(), share, d.id());
     }
 
     private void unplug(String share) {
         QemuProcess p = running();
-        QemuCommand.ShareDevice d;
-        synchronized (this) {
-            d = attached.get(share);
-            detaching.add(d.id());
-        }
+        QemuCommand.ShareDevice d = devices.get(share);
+        devices.detaching(d.id(), true);
         try {
             Hotplug.unplug(p.qmp(), d, UNPLUG_MILLIS);
         } catch (QmpException e) {
             throw new IllegalStateException("vm " + p.vm() + ": cannot detach share " + share + ": " + e.getMessage());
         } finally {
-            synchronized (this) {
-                detaching.remove(d.id());
-            }
+            devices.detaching(d.id(), false);
         }
-        synchronized (this) {
-            attached.remove(share);
-        }
+        devices.remove(share);
         LOG.info("vm {}: share {} detached", p.vm(), share);
     }
 
@@ -455,12 +368,8 @@ final class Vm {
         return qemu;
     }
 
-    private synchronized boolean isAttached(String share) {
-        return attached.containsKey(share);
-    }
-
-    private synchronized String deviceId() {
-        return "fs" + nextDevice++;
+    private boolean isAttached(String share) {
+        return devices.contains(share);
     }
 
     private void setShares(List<String> shares) {
@@ -482,50 +391,18 @@ final class Vm {
 
     // --- the process's end ---
 
-    /** Reads QEMU's run state once; events keep it current from then on. */
-    private void trackStatus(QemuProcess p) {
-        try {
-            com.google.gson.JsonElement status = p.qmp().execute("query-status", null);
-            synchronized (this) {
-                if (qemuStatus.isEmpty()) {
-                    qemuStatus = status.getAsJsonObject().get("status").getAsString();
-                }
-            }
-        } catch (QmpException | RuntimeException e) {
-            LOG.debug("vm {}: query-status: {}", p.vm(), e.toString());
-        }
-    }
-
-    /** QEMU's run state changes, and devices the guest ejected by itself (or late, after a detach gave up). */
+    /** Devices the guest ejected by itself (or late, after a detach gave up waiting). */
     private void onEvent(QmpClient.QmpEvent e) {
-        String status = switch (e.name()) {
-            case "STOP" -> "paused";
-            case "RESUME" -> "running";
-            case "SHUTDOWN" -> "shutdown";
-            default -> null;
-        };
-        if (status != null) {
-            synchronized (this) {
-                qemuStatus = status;
-            }
-            return;
-        }
         if (!e.name().equals("DEVICE_DELETED") || !e.data().has("device")) {
             return;
         }
-        String id = e.data().get("device").getAsString();
-        QemuCommand.ShareDevice gone;
+        QemuCommand.ShareDevice gone = devices.released(e.data().get("device").getAsString());
         QemuProcess p;
         synchronized (this) {
-            if (detaching.contains(id)) {
-                return;
-            }
-            gone = attached.values().stream().filter(d -> d.id().equals(id)).findFirst().orElse(null);
             p = qemu;
-            if (gone == null || p == null) {
-                return;
-            }
-            attached.remove(gone.share());
+        }
+        if (gone == null || p == null) {
+            return;
         }
         LOG.info("vm {}: the guest released share {}", p.vm(), gone.share());
         // not on the QMP reader's thread: the command's answer arrives there
@@ -548,8 +425,7 @@ final class Vm {
                 return;
             }
             qemu = null;
-            qemuStatus = "";
-            attached.clear();
+            devices.reset(0);
             if (stopping) {
                 state = VmState.STOPPED;
                 reason = forced ? "stopped: QEMU quit after the guest did not power off within "

@@ -38,8 +38,8 @@ import org.jvirtiofs.config.FactoryConfigurations;
  *     before the guest is booted under TCG instead (0: no watchdog)
  */
 record VmSettings(String name, Path kernel, Path initrd, String append, Path disk, long memoryMiB, int cpus,
-        Accel accel, List<String> shares, Path console, Path consoleSocket, List<String> extraArgs, boolean autostart, String qemu,
-        String machine, int hotplugSlots, int stopSeconds, int kvmBootSeconds) {
+        Accel accel, List<String> shares, Path console, Path consoleSocket, List<String> extraArgs, boolean autostart,
+        String qemu, String machine, int hotplugSlots, int stopSeconds, int kvmBootSeconds) {
 
     static final String QEMU = "qemu";
     static final String MACHINE = "machine";
@@ -55,8 +55,8 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
     /** Keys this launcher reads; anything else in a configuration is refused, so a typo is not ignored. */
     private static final Set<String> KEYS = Set.of(VmManager.NAME, VmManager.KERNEL, VmManager.INITRD,
             VmManager.APPEND, VmManager.DISK, VmManager.MEMORY, VmManager.CPUS, VmManager.ACCEL, VmManager.SHARES,
-            VmManager.CONSOLE, VmManager.CONSOLE_SOCKET, VmManager.EXTRA_ARGS, VmManager.AUTOSTART, QEMU, MACHINE, HOTPLUG_SLOTS,
-            STOP_TIMEOUT, KVM_BOOT_TIMEOUT);
+            VmManager.CONSOLE, VmManager.CONSOLE_SOCKET, VmManager.EXTRA_ARGS, VmManager.AUTOSTART, QEMU, MACHINE,
+            HOTPLUG_SLOTS, STOP_TIMEOUT, KVM_BOOT_TIMEOUT);
 
     /** The accelerator a configuration asks for. */
     enum Accel {
