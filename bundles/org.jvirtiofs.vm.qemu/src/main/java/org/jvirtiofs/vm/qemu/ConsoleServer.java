@@ -8,6 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -18,7 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The serial console as a Unix socket anyone on the host may connect to, e.g. with
+ * The serial console as a Unix socket for the platform's user (only the owner may connect: the
+ * console of a guest is a root shell more often than not), e.g. with
  * {@code socat -,raw,echo=0,escape=0x1d UNIX-CONNECT:PATH} (Ctrl-] leaves): each client gets the
  * recent output first, then everything the guest prints, and what it sends is typed on the
  * guest's console. A client too slow to keep up is dropped rather than slow down the console.
@@ -49,6 +51,7 @@ final class ConsoleServer implements AutoCloseable {
         Files.deleteIfExists(path);
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
         ConsoleServer s = new ConsoleServer(server, path, console, vm);
         Thread accept = new Thread(s::acceptLoop, "console-server-" + vm);
         accept.setDaemon(true);

@@ -61,6 +61,8 @@ class SerialConsoleTest {
                 assertTrue(console.awaitOutput(5_000));
                 try (ConsoleServer server = ConsoleServer.open(tmp.resolve("console.sock"), console, "t");
                         SocketChannel operator = SocketChannel.open(UnixDomainSocketAddress.of(server.path()))) {
+                    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                            Files.getPosixFilePermissions(server.path())), "only the platform's user may type");
                     assertEquals("boot line 1\r\nboot line 2\r\n", receive(operator, "line 2\r\n"),
                             "a new client gets what the guest printed before it came");
                     send(guest, "login: ");
