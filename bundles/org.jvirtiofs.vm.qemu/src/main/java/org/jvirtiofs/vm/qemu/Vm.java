@@ -56,6 +56,8 @@ final class Vm {
     /** The accelerator of the last boot, shown once it has stopped. */
     private VmSettings.Accel lastAccel;
     private boolean stopping;
+    /** A stop came while nothing ran: an autostart still waiting for its shares must not boot it. */
+    private boolean held;
     private boolean forced;
 
     /** A VM for {@code settings}, not running; its console and QEMU log default to files in {@code dataDir}. */
@@ -81,6 +83,11 @@ final class Vm {
     /** Whether QEMU runs, or is being started or stopped. */
     synchronized boolean active() {
         return state == VmState.STARTING || state == VmState.RUNNING || state == VmState.STOPPING;
+    }
+
+    /** Whether a stop since the last start asked that it not boot. */
+    synchronized boolean held() {
+        return held;
     }
 
     /** Whether {@code share} is plugged in now, or about to be at boot. */
@@ -159,6 +166,7 @@ final class Vm {
                     throw new IllegalStateException("vm " + settings.name() + " is already " + state);
                 }
                 s = settings;
+                held = false;
                 state = VmState.STARTING;
                 reason = "";
                 stopping = false;
@@ -201,6 +209,7 @@ final class Vm {
             int seconds;
             synchronized (this) {
                 if (qemu == null) {
+                    held = true;
                     return info();
                 }
                 p = qemu;

@@ -189,12 +189,12 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
     private void autostart(Vm vm) {
         long deadline = System.currentTimeMillis() + SHARE_WAIT_MILLIS;
         for (String share : vm.settings().shares()) {
-            while (!shareReady(share) && System.currentTimeMillis() < deadline && isCurrent(vm)) {
+            while (!shareReady(share) && System.currentTimeMillis() < deadline && isCurrent(vm) && !vm.held()) {
                 sleep(200);
             }
         }
-        if (!isCurrent(vm) || vm.active()) {
-            return;
+        if (!isCurrent(vm) || vm.active() || vm.held()) {
+            return; // gone, started by hand, or stopped by hand while it waited
         }
         try {
             vm.start();
