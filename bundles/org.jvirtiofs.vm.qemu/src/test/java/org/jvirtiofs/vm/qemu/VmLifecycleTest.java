@@ -155,6 +155,23 @@ class VmLifecycleTest {
     }
 
     @Test
+    void autoBootsUnderTcgWhenTheGuestPrintsNothingUnderKvm() throws Exception {
+        // KVM that hangs guests, as on some nested hosts: this QEMU takes -accel kvm and runs the
+        // guest (under TCG, so it runs anywhere) without a byte on its console
+        Path hanging = tmp.resolve("qemu-kvm-hangs");
+        Files.writeString(hanging, "#!/bin/bash\nargs=()\nfor a in \"$@\"; do\n  case \"$a\" in kvm) args+=(tcg) ;;"
+                + " host) args+=(qemu64) ;; *) args+=(\"$a\") ;; esac\ndone\nexec " + Qemu.binary()
+                + " \"${args[@]}\"\n");
+        hanging.toFile().setExecutable(true);
+        Path kvm = Files.createFile(tmp.resolve("kvm"));
+        VmInfo running = vm(new Host(kvm, System.getenv("PATH")), Map.of("accel", "auto", "kvm-boot-timeout", "2",
+                "qemu", hanging.toString())).start();
+        assertEquals("tcg", running.accel());
+        assertEquals("the guest printed nothing within 2 s under KVM: running under TCG", running.reason());
+        assertEquals(1, qemuChildren().size(), "the KVM attempt was ended");
+    }
+
+    @Test
     void autoFallsBackToTcgWhenKvmCannotBootTheGuest() throws Exception {
         // a KVM device that is there to try: here QEMU either cannot use KVM at all, or (where
         // /dev/kvm works or hangs) boots a disk that prints nothing, which the watchdog catches
