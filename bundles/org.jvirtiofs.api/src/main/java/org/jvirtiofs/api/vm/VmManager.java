@@ -80,17 +80,18 @@ public interface VmManager {
 
     /**
      * Hot-plugs a running share into the running VM (a vhost-user-fs device with the share's name
-     * as its tag) and adds it to the VM's configuration.
+     * as its tag) and adds it to the VM's configuration; a VM that is not running only gets it in
+     * its configuration, for its next boot.
      *
      * @throws IllegalArgumentException if the VM or share is unknown
-     * @throws IllegalStateException if the VM is not running, the share is not running or serves another guest,
-     *     or QEMU refuses the device
+     * @throws IllegalStateException if the share is attached already, is not running over vhost-user or serves
+     *     another guest, or QEMU refuses the device
      */
     VmInfo attach(String vm, String share);
 
     /**
      * Unplugs a share from the running VM (waiting for the guest to release the device) and removes
-     * it from the VM's configuration.
+     * it from the VM's configuration (only the latter when the VM is not running).
      *
      * @throws IllegalArgumentException if the VM is unknown or the share is not attached
      * @throws IllegalStateException if the guest does not release the device in time
