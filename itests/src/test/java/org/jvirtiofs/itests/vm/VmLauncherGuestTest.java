@@ -34,6 +34,11 @@ class VmLauncherGuestTest {
         return Files.exists(p);
     }
 
+    /** Whether {@code p} holds {@code text}: the guest's file exists a moment before its content arrives. */
+    private static boolean holds(Path p, String text) {
+        return config(p).equals(text);
+    }
+
     @ParameterizedTest(name = "machine {0}")
     @ValueSource(strings = {"pc", "q35"})
     void aConfiguredVmGetsItsSharesAThirdHotPluggedAndUnpluggedAndStopsCleanly(String machine) throws Exception {
@@ -62,9 +67,8 @@ class VmLauncherGuestTest {
                     platform.output());
 
             platform.send("vm:attach t c");
-            platform.waitFor(() -> exists(tmp.resolve("c/from-guest")), 180, "the guest to write into share c");
-            assertEquals("written by the guest into a hot-plugged share\n",
-                    Files.readString(tmp.resolve("c/from-guest")));
+            platform.waitFor(() -> holds(tmp.resolve("c/from-guest"), "written by the guest into a hot-plugged share\n"),
+                    180, "the guest to write into share c");
             platform.waitFor(() -> config(vmConfig).contains("a,b,c"), 10, "vm:attach to be stored");
             platform.send("vm:attach t c");
             platform.send("vm:attach t nosuch");
@@ -80,9 +84,9 @@ class VmLauncherGuestTest {
                         .get(30, java.util.concurrent.TimeUnit.SECONDS);
                 assertTrue(seen.contains("JVFS-AUTOMOUNT: c /mnt/c"), "the socket gives the backlog first:\n" + seen);
                 operator.write(ByteBuffer.wrap("typed through the console socket\r".getBytes(StandardCharsets.UTF_8)));
-                platform.waitFor(() -> exists(tmp.resolve("a/typed")), 60, "the typed line to reach the guest");
+                platform.waitFor(() -> holds(tmp.resolve("a/typed"), "typed through the console socket\n"), 60,
+                        "the typed line to reach the guest");
             }
-            assertEquals("typed through the console socket\n", Files.readString(tmp.resolve("a/typed")));
 
             platform.send("vm:console t --lines 100");
             platform.waitFor(() -> platform.output().contains("VMTEST: waiting for the power button"), 10,
@@ -124,8 +128,8 @@ class VmLauncherGuestTest {
                 + "\naccel = tcg\nautostart = true\nconsole = " + console + "\nextra-args = -no-reboot\n");
         PlatformShell platform = PlatformShell.start(etc, tmp.resolve("jvirtiofs.log"));
         try (platform) {
-            platform.waitFor(() -> exists(share.resolve("guest.txt")), 180, "the guest booted from disk to write");
-            assertEquals("from the guest\n", Files.readString(share.resolve("guest.txt")));
+            platform.waitFor(() -> holds(share.resolve("guest.txt"), "from the guest\n"), 180,
+                    "the guest booted from disk to write");
             platform.send("vm:info fromdisk");
             platform.waitFor(() -> platform.output().contains("boot            disk " + disk + "\n"), 10, "vm:info");
             platform.send("vm:stop fromdisk");
@@ -136,6 +140,7 @@ class VmLauncherGuestTest {
         assertTrue(text.contains("JVFS-ACPI: power button"), text);
     }
 
+    /** The file's text, or "" if it is not there (yet). */
     private static String config(Path file) {
         try {
             return Files.readString(file);
