@@ -29,10 +29,12 @@ echo seen >/mnt/b/seen
 echo "VMTEST: a and b are mounted"
 
 waitfor 180 mounted c || fail "share c was never plugged in"
+# where the device sits, asked before the write: the host unplugs it as soon as it sees the file
+at=$(virtiofs-tags | awk '$1 == "c" {print $2}')
 [ "$(cat /mnt/c/hello)" = "from host c" ] || fail "share c does not show the host's file"
 echo "written by the guest into a hot-plugged share" >/mnt/c/from-guest
 sync
-echo "VMTEST: c is mounted and written; its device is at $(virtiofs-tags | awk '$1 == "c" {print $2}')"
+echo "VMTEST: c is mounted and written; its device is at $at"
 
 waitfor 180 unmounted c || fail "share c was never unplugged"
 echo gone >/mnt/a/c-gone
