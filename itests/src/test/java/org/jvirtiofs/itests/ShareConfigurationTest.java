@@ -120,6 +120,29 @@ public class ShareConfigurationTest {
     }
 
     @Test
+    public void aRefusedEditOfAServingShareLeavesItServing() throws Exception {
+        Path source = Files.createDirectory(dir.resolve("kept"));
+        Path mnt = Files.createDirectory(dir.resolve("keptmnt"));
+        Files.writeString(source.resolve("hello.txt"), "hello");
+        org.osgi.service.cm.Configuration c = configurationAdmin.getFactoryConfiguration(ShareManager.FACTORY_PID,
+                "kept", "?");
+        Dictionary<String, Object> good = new Hashtable<>(Map.of("source", source.toString(),
+                "mountpoint", mnt.toString()));
+        c.update(good);
+        await("kept", s -> s.state() == ShareState.RUNNING);
+        // a bad edit, or what FileInstall can deliver while it rewrites a file: a part of it
+        c.update(new Hashtable<>(Map.of("source", source.toString(), "threads", "many")));
+        ShareInfo refused = await("kept", s -> !s.reason().isEmpty());
+        assertEquals(ShareState.RUNNING, refused.state());
+        assertTrue(refused.reason(), refused.reason().startsWith("the last configuration was refused, it serves with "
+                + "the one before: "));
+        assertEquals("the guest's mount is not cut", "hello", Files.readString(mnt.resolve("hello.txt")));
+        c.update(good);
+        await("kept", s -> s.reason().isEmpty() && s.state() == ShareState.RUNNING);
+        assertEquals("hello", Files.readString(mnt.resolve("hello.txt")));
+    }
+
+    @Test
     public void aBadConfigurationIsFailedWithTheReasonAndOthersKeepRunning() throws Exception {
         Path mnt = Files.createDirectory(dir.resolve("good"));
         Path source = Files.createDirectory(dir.resolve("src"));

@@ -29,6 +29,7 @@ final class Share {
     private static final Logger LOG = LoggerFactory.getLogger(Share.class);
     /** How long a swap waits for requests in flight to finish before giving up. */
     private static final long DRAIN_SECONDS = 30;
+    private static final String REFUSED = "the last configuration was refused, it serves with the one before: ";
 
     private final String configId;
     private final ShareStatistics statistics = new ShareStatistics();
@@ -73,6 +74,13 @@ final class Share {
     /** The provider factory in use, or null. */
     synchronized FilesystemFactory factory() {
         return factory;
+    }
+
+    /** A new configuration of this serving share was refused: it serves on as it was, and says so. */
+    synchronized void refused(String why) {
+        LOG.warn("share {}: the new configuration is refused ({}); it keeps serving with the one it has",
+                settings.name(), why);
+        reason = REFUSED + why;
     }
 
     /** Marks the share FAILED (e.g. a name or socket clash found by the manager). */
@@ -194,6 +202,9 @@ final class Share {
      */
     synchronized void reconfigure(ShareSettings next, FilesystemFactory nextFactory) {
         ShareSettings before = settings;
+        if (reason.startsWith(REFUSED)) {
+            reason = "";
+        }
         if (state == ShareState.FAILED || factory == null) {
             settings = next;
             return; // the manager restarts shares that are not serving

@@ -126,6 +126,16 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
             next = ShareSettings.parse(config, FactoryConfigurations.nameOf(pid, config));
         } catch (IllegalArgumentException e) {
             LOG.debug("configuration {} refused: {}", pid, config);
+            Share serving;
+            synchronized (this) {
+                serving = shares.get(pid);
+            }
+            if (serving != null && serving.state() != ShareState.FAILED && serving.factory() != null) {
+                // a guest's mount is not cut for a bad edit (or a file read half-written): the share
+                // keeps its configuration until a good one arrives
+                serving.refused(e.getMessage());
+                return;
+            }
             replace(pid, Share.failed(pid, placeholder(pid, config), e.getMessage() + " (configuration " + pid
                     + " has " + new java.util.TreeSet<>(config.keySet()) + ")"));
             return;

@@ -10,7 +10,8 @@ import java.util.Map;
  * @param source the host directory it serves, or "" for providers without one
  * @param transport where it is served: "vhost-user:/run/x.sock" or "fuse:/mnt/x"
  * @param state its state
- * @param reason why it is FAILED, WAITING or SUSPENDED; "" when RUNNING
+ * @param reason why it is FAILED, WAITING or SUSPENDED; for a RUNNING share, why its last
+ *     configuration was refused (it serves with the one before), else ""
  * @param connected whether a guest (or the kernel, for /dev/fuse) is attached
  * @param options the provider options in effect
  */

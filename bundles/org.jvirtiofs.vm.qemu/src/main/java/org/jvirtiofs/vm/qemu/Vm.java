@@ -25,6 +25,7 @@ final class Vm {
     private static final Logger LOG = LoggerFactory.getLogger(Vm.class);
     private static final long QUIT_MILLIS = 10_000;
     private static final long UNPLUG_MILLIS = 30_000;
+    private static final String REFUSED = "the last configuration was refused, it runs with the one before: ";
 
     /** What a VM needs from its manager. */
     interface Context {
@@ -115,6 +116,15 @@ final class Vm {
         notifyAll();
     }
 
+    /** A new configuration of this running VM was refused: it keeps running as it was, and says so. */
+    void refused(String why) {
+        LOG.warn("vm {}: the new configuration is refused ({}); it keeps running with the one it has",
+                settings().name(), why);
+        synchronized (this) {
+            reason = REFUSED + why;
+        }
+    }
+
     /**
      * New settings from the configuration. A running VM takes a changed share list live (shares
      * added are plugged in, shares removed are unplugged); anything else applies at its next boot.
@@ -128,6 +138,8 @@ final class Vm {
                 settings = next;
                 if (state == VmState.FAILED && !active()) {
                     state = VmState.STOPPED;
+                    reason = "";
+                } else if (reason.startsWith(REFUSED)) {
                     reason = "";
                 }
             }

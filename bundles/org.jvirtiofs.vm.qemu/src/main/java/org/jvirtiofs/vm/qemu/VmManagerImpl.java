@@ -149,6 +149,16 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
         try {
             next = VmSettings.parse(config, fallback);
         } catch (IllegalArgumentException e) {
+            Vm running;
+            synchronized (this) {
+                running = vms.get(pid);
+            }
+            if (running != null && running.active()) {
+                // a guest is not powered off for a bad edit (or a file read half-written): it keeps
+                // its configuration until a good one arrives
+                running.refused(e.getMessage());
+                return;
+            }
             LOG.warn("vm configuration {} refused: {}", pid, e.getMessage());
             Vm failed = new Vm(pid, placeholder(config, fallback != null ? fallback : pid), dataDir(pid), this);
             failed.fail(e.getMessage());

@@ -14,7 +14,10 @@ import org.jvirtiofs.api.share.ShareState;
 import org.jvirtiofs.api.vm.VmInfo;
 import org.jvirtiofs.api.vm.VmState;
 
-/** Configurations marked autostart: they boot once their shares run, unless stopped by hand meanwhile. */
+/**
+ * The launcher as Config Admin drives it: configurations marked autostart boot once their shares
+ * run, unless stopped by hand meanwhile; a refused edit never powers a running guest off.
+ */
 class AutostartTest {
     @TempDir
     Path tmp;
@@ -72,6 +75,31 @@ class AutostartTest {
             assertEquals(VmState.STOPPED, v.state(), v.reason());
             assertEquals(List.of(), v.attached());
             assertTrue(ProcessHandle.current().children().noneMatch(p -> p.info().command().orElse("").contains("qemu")));
+        } finally {
+            m.deactivate();
+        }
+    }
+
+    @Test
+    void aRefusedEditLeavesARunningVmAsItWas() throws Exception {
+        Path disk = Files.write(tmp.resolve("empty.raw"), new byte[1 << 20]);
+        Map<String, Object> good = Map.of("disk", disk.toString(), "accel", "tcg", "memory", "64M", "autostart",
+                "true", "stop-timeout", "1");
+        VmManagerImpl m = manager();
+        try {
+            m.updated("org.jvirtiofs.vm~t", new Hashtable<>(good));
+            long pid = await(m, "t", 30_000, v -> v.state() == VmState.RUNNING).pid();
+            // what FileInstall can deliver while it rewrites the file: a part of it
+            m.updated("org.jvirtiofs.vm~t", new Hashtable<>(Map.of("accel", "tcg", "shares", "")));
+            VmInfo v = await(m, "t", 5_000, i -> !i.reason().isEmpty());
+            assertEquals(VmState.RUNNING, v.state());
+            assertEquals(pid, v.pid(), "the same QEMU runs on");
+            assertTrue(v.reason().startsWith("the last configuration was refused, it runs with the one before: vm t: "
+                    + "set exactly one of 'kernel'"), v.reason());
+            m.updated("org.jvirtiofs.vm~t", new Hashtable<>(good));
+            v = await(m, "t", 5_000, i -> i.reason().isEmpty());
+            assertEquals("", v.reason(), "a good configuration clears the refusal");
+            assertEquals(pid, v.pid());
         } finally {
             m.deactivate();
         }
