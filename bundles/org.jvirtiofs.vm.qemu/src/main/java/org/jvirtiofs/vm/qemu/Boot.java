@@ -15,14 +15,13 @@ final class Boot {
     }
 
     /**
-     * Launches QEMU for {@code s}.
+     * Launches QEMU ({@code binary}) for {@code s}.
      *
      * @param note told why a boot asked for auto runs under TCG
      * @throws IOException if QEMU does not come up under the accelerator it finally tries
      */
-    static QemuProcess launch(VmSettings s, Host host, List<QemuCommand.ShareDevice> devices, Path console, Path log,
-            Consumer<String> note) throws IOException {
-        Path binary = host.qemu(s.qemu());
+    static QemuProcess launch(VmSettings s, Path binary, Host host, List<QemuCommand.ShareDevice> devices, Path console,
+            Path log, Consumer<String> note) throws IOException {
         if (s.accel() != VmSettings.Accel.AUTO) {
             return QemuProcess.launch(s, binary, s.accel(), devices, console, log);
         }

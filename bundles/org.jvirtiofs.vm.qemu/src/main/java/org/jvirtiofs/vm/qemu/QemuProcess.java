@@ -1,7 +1,6 @@
 package org.jvirtiofs.vm.qemu;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -221,10 +220,8 @@ final class QemuProcess implements AutoCloseable {
 
     private static String tail(Path log, int lines) {
         try {
-            if (!Files.exists(log)) {
-                return "";
-            }
-            List<String> all = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines()
+            // the end of the file only, as for a console: a chatty QEMU's log can grow large
+            List<String> all = SerialConsole.tail(log, lines + 20).stream()
                     .filter(l -> !l.isBlank() && !l.contains("QEMU waiting for connection")).toList();
             return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size())).trim();
         } catch (IOException e) {

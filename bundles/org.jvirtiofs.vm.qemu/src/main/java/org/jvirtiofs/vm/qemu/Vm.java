@@ -102,8 +102,8 @@ final class Vm {
     }
 
     synchronized VmInfo info() {
-        String accel = qemu != null ? qemu.accel().word() : lastAccel != null ? lastAccel.word() : settings.accel().word();
         boolean running = qemu != null;
+        String accel = running ? qemu.accel().word() : lastAccel != null ? lastAccel.word() : settings.accel().word();
         return new VmInfo(settings.name(), state, running ? qemu.status() : "", reason, accel, settings.memoryMiB(),
                 settings.cpus(), settings.boot(), settings.shares(), devices.names(), running ? qemu.pid() : -1,
                 consoleFile().toString(), running ? qemu.consoleSocket().toString() : "");
@@ -185,9 +185,11 @@ final class Vm {
                 forced = false;
             }
             try {
+                checkBootFiles(s);
+                Path binary = context.host().qemu(s.qemu());
                 List<QemuCommand.ShareDevice> boot = preflight(s);
-                QemuProcess p = Boot.launch(s, context.host(), boot, consoleFile(), dataDir.resolve("qemu.log"),
-                        this::note);
+                QemuProcess p = Boot.launch(s, binary, context.host(), boot, consoleFile(),
+                        dataDir.resolve("qemu.log"), this::note);
                 synchronized (this) {
                     qemu = p;
                     lastAccel = p.accel();
@@ -325,15 +327,18 @@ final class Vm {
 
     // --- inside the lifecycle lock ---
 
-    /** The shares' devices for a boot, checked; nothing is started when one is missing. */
-    private List<QemuCommand.ShareDevice> preflight(VmSettings s) {
-        for (Path file : new Path[] {s.kernel(), s.initrd(), s.disk()}) {
-            if (file != null && !Files.isReadable(file)) {
+    /** Fails unless every file the boot reads is there. */
+    private static void checkBootFiles(VmSettings s) {
+        for (Path file : s.bootFiles()) {
+            if (!Files.isReadable(file)) {
                 throw new IllegalStateException((file.equals(s.disk()) ? "disk " : file.equals(s.kernel()) ? "kernel "
                         : "initrd ") + file + (Files.exists(file) ? " is not readable" : " does not exist"));
             }
         }
-        context.host().qemu(s.qemu());
+    }
+
+    /** The accelerator and the shares' devices, checked: nothing starts when one is missing. */
+    private List<QemuCommand.ShareDevice> preflight(VmSettings s) {
         if (s.accel() == VmSettings.Accel.KVM && context.host().kvmUnavailable() != null) {
             throw new IllegalStateException("accel kvm: KVM cannot be used (" + context.host().kvmUnavailable()
                     + "); use accel tcg or auto");

@@ -160,7 +160,8 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
                 return;
             }
             LOG.warn("vm configuration {} refused: {}", pid, e.getMessage());
-            Vm failed = new Vm(pid, placeholder(config, fallback != null ? fallback : pid), dataDir(pid), this);
+            VmSettings shown = placeholder(config, fallback != null ? fallback : pid);
+            Vm failed = new Vm(pid, shown, dataDir(shown.name()), this);
             failed.fail(e.getMessage());
             replace(pid, failed);
             return;
@@ -248,13 +249,13 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
         if (find(name).isPresent()) {
             throw new IllegalArgumentException("a VM named " + name + " exists");
         }
-        for (Path file : new Path[] {s.kernel(), s.initrd(), s.disk()}) {
-            if (file != null && !Files.isRegularFile(file)) {
+        for (Path file : s.bootFiles()) {
+            if (!Files.isRegularFile(file)) {
                 throw new IllegalArgumentException("no such file: " + file);
             }
         }
-        if (config.get(SHARES) instanceof Object[] || config.get(SHARES) instanceof java.util.Collection<?>) {
-            config.put(SHARES, VmSettings.sharesValue(s.shares()));
+        if (config.containsKey(SHARES)) {
+            config.put(SHARES, VmSettings.sharesValue(s.shares())); // as a .cfg file can keep it
         }
         try {
             Configuration c = configurationAdmin.getFactoryConfiguration(FACTORY_PID, name, "?");
@@ -395,7 +396,7 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
     private synchronized Vm await(String name, boolean present) {
         long deadline = System.currentTimeMillis() + CONFIG_WAIT_MILLIS;
         while (System.currentTimeMillis() < deadline) {
-            Optional<Vm> vm = vms.values().stream().filter(v -> v.settings().name().equals(name)).findFirst();
+            Optional<Vm> vm = find(name); // the monitor is reentrant
             if (vm.isPresent() == present) {
                 return vm.orElse(null);
             }
@@ -416,7 +417,7 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
 
     private static VmSettings placeholder(Map<String, Object> config, String name) {
         Object n = config.get(NAME);
-        return new VmSettings(n != null ? n.toString() : name, null, null, "", Path.of("/"), 512, 1,
+        return new VmSettings(n != null ? n.toString() : name, null, null, "", null, 512, 1,
                 VmSettings.Accel.AUTO, List.of(), null, null, List.of(), false, VmSettings.DEFAULT_QEMU, "pc", 0, 30, 0);
     }
 

@@ -131,7 +131,12 @@ record VmSettings(String name, Path kernel, Path initrd, String append, Path dis
 
     /** What it boots, as listings show it. */
     String boot() {
-        return kernel != null ? "kernel " + kernel : "disk " + disk;
+        return kernel != null ? "kernel " + kernel : disk != null ? "disk " + disk : "-";
+    }
+
+    /** The files a boot reads: kernel and initrd, or the disk. */
+    List<Path> bootFiles() {
+        return java.util.stream.Stream.of(kernel, initrd, disk).filter(java.util.Objects::nonNull).toList();
     }
 
     /** These settings with another list of shares. */
