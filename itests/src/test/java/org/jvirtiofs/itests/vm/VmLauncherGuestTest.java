@@ -98,6 +98,10 @@ class VmLauncherGuestTest {
             platform.waitFor(() -> platform.output().contains("stopped: the guest powered off"), 60, "vm:stop");
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "QEMU is gone");
             assertFalse(exists(consoleSocket), "the console socket goes with the VM");
+            // QEMU's events are in the log: the unplugged device, the power button, the shutdown
+            for (String event : new String[] {"DEVICE_DELETED {\"device\":\"fs2\"", "POWERDOWN", "SHUTDOWN"}) {
+                assertTrue(platform.log().contains("vm t: QEMU event " + event), event + ":\n" + platform.log());
+            }
         }
         String text = Files.readString(console);
         assertTrue(text.contains("JVFS-ACPI: power button"), text);

@@ -78,10 +78,16 @@ final class Hotplug {
         } finally {
             deleted.cancel(false);
         }
-        removeChardev(qmp, d);
+        JsonObject chardev = new JsonObject();
+        chardev.addProperty("id", d.chardev());
+        // the device is gone, so its chardev is free: a failure here is worth reporting
+        qmp.execute("chardev-remove", chardev);
     }
 
-    /** Removes the device's chardev, quietly: after a refused device_add it may never have been in use. */
+    /**
+     * Removes the device's chardev, quietly: after a refused device_add, or a device the guest
+     * ejected by itself, there is nobody to tell.
+     */
     static void removeChardev(QmpClient qmp, QemuCommand.ShareDevice d) {
         JsonObject id = new JsonObject();
         id.addProperty("id", d.chardev());
