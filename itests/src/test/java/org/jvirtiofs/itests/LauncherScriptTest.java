@@ -49,6 +49,43 @@ class LauncherScriptTest {
         assertTrue(run.stderr().contains("no Java found"), run.stderr());
     }
 
+    @Test
+    void aFirstBuildShowsEachModuleAndTheDownloadsAndOnFailureMavensLastWords(@TempDir Path bin) throws Exception {
+        // Maven as a first build on a fresh machine talks: modules, ~1000 downloads, the verdict
+        StringBuilder talk = new StringBuilder("echo '[INFO] Scanning for projects...'\n");
+        talk.append("echo '[INFO] Building jvirtiofs provider SPI 0.1.0-SNAPSHOT                         [3/16]'\n");
+        talk.append("for i in $(seq 1 250); do echo \"[INFO] Downloaded from central: https://repo/a$i.jar\"; done\n");
+        talk.append("echo '[INFO] Building jvirtiofs launcher 0.1.0-SNAPSHOT                            [15/16]'\n");
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/bash\n" + talk + "if [ -n \"$FAIL\" ]; then echo '[ERROR] COMPILATION ERROR :'; "
+                + "echo '[INFO] BUILD FAILURE'; exit 1; fi\necho '[INFO] BUILD SUCCESS'\n");
+        mvn.toFile().setExecutable(true);
+        Run ok = build(bin, Map.of());
+        assertEquals(0, ok.exitCode(), ok.stderr());
+        assertEquals(List.of("build: building jvirtiofs with Maven (log: " + ROOT.resolve("launcher/target/build.log") + ")",
+                "build:   jvirtiofs provider SPI 0.1.0-SNAPSHOT                         [3/16]",
+                "build:   100 artifacts downloaded", "build:   200 artifacts downloaded",
+                "build:   jvirtiofs launcher 0.1.0-SNAPSHOT                            [15/16]",
+                "build: done (250 artifacts downloaded)"), ok.stderr().lines().toList());
+
+        Run failed = build(bin, Map.of("FAIL", "1"));
+        assertEquals(1, failed.exitCode(), failed.stderr());
+        assertTrue(failed.stderr().contains("build: Maven failed; the end of "), failed.stderr());
+        assertTrue(failed.stderr().contains("[ERROR] COMPILATION ERROR :"), "Maven's own words:\n" + failed.stderr());
+    }
+
+    private static Run build(Path bin, Map<String, String> env) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("launcher/bin/build").toString());
+        pb.environment().put("PATH", bin + ":/usr/bin:/bin");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "launcher/bin/build did not end");
+        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8), err);
+    }
+
     private void assertShellListsEveryBundleActive(String javaHome) throws Exception {
         assertTrue(Files.isExecutable(Path.of(javaHome, "bin", "java")), "no JDK at " + javaHome);
         Run run = run(Map.of("JAVA_HOME", javaHome, "PATH", "/usr/bin:/bin"), "lb -s\n");
