@@ -65,4 +65,68 @@ class DemoTest {
         assertTrue(Files.notExists(share.resolve("README.txt")), "the demo leaves a user's folder as it was");
         assertTrue(Files.readString(share.resolve("from-the-guest.txt")).startsWith("hello from the guest"));
     }
+
+    @Test
+    void atATerminalTheDemoGivesTheGuestsShell() throws Exception {
+        Path share = Files.createDirectory(tmp.resolve("share"));
+        // script(1) gives bin/demo a terminal, as a user's
+        ProcessBuilder pb = new ProcessBuilder("script", "-qfec", "/bin/bash " + ROOT.resolve("bin/demo") + " " + share,
+                "/dev/null").redirectErrorStream(true);
+        pb.environment().put("XDG_CACHE_HOME", tmp.resolve("cache").toString());
+        pb.environment().put("JVIRTIOFS_GUEST_CACHE", Path.of(System.getProperty("user.home"), ".cache/jvirtiofs/guest")
+                .toString());
+        Process demo = pb.start();
+        StringBuffer seen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = demo.getInputStream()) {
+                byte[] b = new byte[4096];
+                for (int n; (n = in.read(b)) > 0;) {
+                    seen.append(new String(b, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                seen.append("[").append(e).append("]");
+            }
+        });
+        reader.start();
+        try {
+            awaitText(seen, "'exit' powers the VM off", 180);
+            awaitText(seen, "# ", 30); // the guest shell's prompt
+            type(demo, "echo typed in the guest shell > /mnt/demo/typed.txt\r");
+            long deadline = System.currentTimeMillis() + 60_000;
+            while (!text(share.resolve("typed.txt")).equals("typed in the guest shell\n")) {
+                assertTrue(System.currentTimeMillis() < deadline, "the typed command did not run:\n" + seen);
+                Thread.sleep(100);
+            }
+            type(demo, "exit\r");
+            assertTrue(demo.waitFor(2, TimeUnit.MINUTES), "bin/demo did not end after exit:\n" + seen);
+        } finally {
+            demo.destroyForcibly();
+            reader.join(5_000);
+        }
+        String printed = seen.toString().replace("\r", "");
+        assertEquals(0, demo.exitValue(), printed);
+        assertTrue(printed.contains("demo: on the host, " + share + "/from-the-guest.txt says: hello from the guest"),
+                printed);
+    }
+
+    private static void awaitText(StringBuffer seen, String text, int seconds) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + seconds * 1000L;
+        while (!seen.toString().contains(text)) {
+            assertTrue(System.currentTimeMillis() < deadline, "no '" + text + "' in:\n" + seen);
+            Thread.sleep(100);
+        }
+    }
+
+    private static void type(Process p, String keys) throws java.io.IOException {
+        p.getOutputStream().write(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+    }
+
+    private static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
 }
