@@ -35,9 +35,14 @@ final class Gogo {
 
     /** Runs {@code line} in a new session whose input is empty. */
     static Printed run(CommandProcessor processor, String line) throws Exception {
+        return run(processor, line, new ByteArrayInputStream(new byte[0]));
+    }
+
+    /** Runs {@code line} in a new session reading {@code keyboard}, as if typed at the shell. */
+    static Printed run(CommandProcessor processor, String line, java.io.InputStream keyboard) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), out, err)) {
+        try (CommandSession session = processor.createSession(keyboard, out, err)) {
             Object result = session.execute(line);
             if (result != null) {
                 // what the shell prints of a returned value (help returns its text)

@@ -88,10 +88,10 @@ public class VmCommandsTest {
         Path socket = dir.resolve("mem.sock");
         assertEquals("", run("share:add mem - --provider memory --socket " + socket).err());
         Printed created = run("vm:create pax --kernel " + image.kernel() + " --initrd " + image.initrd()
-                + " --append 'console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1' --memory 256M --accel tcg"
-                + " --share mem -o extra-args=-no-reboot --start");
+                + " --append 'console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1' --memory 256M --cpus 2"
+                + " --accel tcg --share mem -o extra-args=-no-reboot --start");
         assertEquals("", created.err());
-        assertTrue(created.out(), Pattern.compile("pax +RUNNING +tcg +256 MiB +1 +mem +mem +\\d+").matcher(created.out())
+        assertTrue(created.out(), Pattern.compile("pax +RUNNING +tcg +256 MiB +2 +mem +mem +\\d+").matcher(created.out())
                 .find());
 
         long deadline = System.currentTimeMillis() + WAIT_MILLIS;
@@ -100,6 +100,8 @@ public class VmCommandsTest {
                     System.currentTimeMillis() < deadline);
             Thread.sleep(500);
         }
+        assertTrue("the guest has the CPUs asked for", run("vm:console pax --lines 5").out()
+                .contains("VMTEST: written; cpus 2"));
         assertTrue(run("share:stats mem").out().matches("(?s).*\nWRITE +1\n.*"));
         assertTrue(run("vm:console pax --lines 100").out().contains("JVFS-AUTOMOUNT: mem /mnt/mem"));
         Printed info = run("vm:info pax");
@@ -107,10 +109,33 @@ public class VmCommandsTest {
         assertTrue(info.out(), info.out().contains("qemu-status     running\n"));
         assertTrue(info.out(), info.out().contains("boot            kernel " + image.kernel() + "\n"));
 
+        // --attach: a line typed goes to the guest (its tty echoes it), '~.' leaves the VM running
+        java.io.PipedOutputStream keys = new java.io.PipedOutputStream();
+        java.io.PipedInputStream keyboard = new java.io.PipedInputStream(keys);
+        java.util.concurrent.CompletableFuture<Printed> attached = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> runQuietly("vm:console pax --attach --lines 0", keyboard));
+        Thread.sleep(2_000);
+        keys.write("hello-through-attach\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        keys.flush();
+        Thread.sleep(3_000);
+        keys.write("~.\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        keys.flush();
+        Printed attach = attached.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(attach.out(), attach.out().contains("hello-through-attach"));
+        assertTrue(attach.out(), attach.out().contains("[vm:console: detached; vm pax keeps running]"));
+        assertEquals(VmState.RUNNING, vms.vm("pax").orElseThrow().state());
+
+        // --follow prints what the guest prints until it stops
+        java.util.concurrent.CompletableFuture<Printed> followed = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> runQuietly("vm:console pax --follow --lines 0", new java.io.ByteArrayInputStream(new byte[0])));
+        Thread.sleep(2_000);
         Printed stopped = run("vm:stop pax");
         assertEquals("", stopped.err());
-        assertTrue(stopped.out(), stopped.out().matches("(?s).*\npax +STOPPED +tcg +256 MiB +1 +mem +- +- +stopped: "
+        assertTrue(stopped.out(), stopped.out().matches("(?s).*\npax +STOPPED +tcg +256 MiB +2 +mem +- +- +stopped: "
                 + "the guest powered off\n"));
+        Printed follow = followed.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(follow.out(), follow.out().contains("JVFS-ACPI: power button"));
+        assertTrue(follow.out(), follow.out().endsWith("[vm:console: vm pax stopped]\n"));
         assertTrue(run("vm:console pax --lines 10").out().contains("JVFS-ACPI: power button"));
         assertEquals("removed pax\n", run("vm:remove pax").out());
         assertEquals("no VMs\n", run("vm:list").out());
@@ -159,6 +184,14 @@ public class VmCommandsTest {
                 .map(a -> a.getID()).toList();
         assertTrue(ids.toString(), ids.containsAll(List.of("kernel", "initrd", "append", "disk", "memory", "cpus",
                 "accel", "shares", "console", "console-socket", "extra-args", "autostart", "machine", "stop-timeout")));
+    }
+
+    private Printed runQuietly(String line, java.io.InputStream keyboard) {
+        try {
+            return Gogo.run(processor, line, keyboard);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void assertError(String line, Printed p) {

@@ -2,7 +2,7 @@
 for d in /mnt/*/; do
   echo "from the guest" >"${d}guest.txt" || exit 1
 done
-echo "VMTEST: written"
+echo "VMTEST: written; cpus $(nproc)"
 while :; do
   sleep 1
 done
