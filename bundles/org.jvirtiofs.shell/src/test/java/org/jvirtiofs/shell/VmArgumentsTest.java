@@ -29,6 +29,9 @@ class VmArgumentsTest {
         assertEquals(Map.of("kernel", "/home/op/img/vmlinuz", "initrd", "/boot/initrd", "append", "console=ttyS0 quiet",
                 "memory", "1G", "cpus", 2, "accel", "tcg", "shares", "web", "autostart", true), c);
         assertEquals(Map.of(), VmArguments.parse("", "", List.of("dev")).configuration(NONE, Path.of("/")));
+        assertEquals(Map.of("disk", "/home/op/img/dev.qcow2", "console", "/var/log/dev.log", "shares", "a,b"),
+                VmArguments.parse("a", "", List.of("dev", "-s", "b")).configuration(new VmArguments.CreateFlags("", "", "",
+                        "img/dev.qcow2", "", "", "", "/var/log/dev.log", false), Path.of("/home/op")));
     }
 
     @Test

@@ -148,6 +148,15 @@ class VmLifecycleTest {
     }
 
     @Test
+    void kvmAskedForWithoutKvmFailsBeforeQemuStarts() {
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> vm(new Host(tmp.resolve("no-kvm"), System.getenv("PATH")), Map.of("accel", "kvm")).start());
+        assertEquals("vm t cannot start: accel kvm: KVM cannot be used (" + tmp.resolve("no-kvm") + " is missing); use "
+                + "accel tcg or auto", e.getMessage());
+        assertEquals(List.of(), qemuChildren());
+    }
+
+    @Test
     void autoWithoutKvmBootsUnderTcgAndSaysWhy() {
         VmInfo running = vm(new Host(tmp.resolve("no-kvm"), System.getenv("PATH")), Map.of("accel", "auto")).start();
         assertEquals("tcg", running.accel());
