@@ -29,10 +29,8 @@ class HotplugTest {
 
     @Test
     void aRefusedDeviceLeavesNoChardevBehind() throws Exception {
+        qemu = Qemu.withQmpOnly(tmp);
         Path qmpSocket = tmp.resolve("qmp.sock");
-        qemu = new ProcessBuilder(Qemu.binary().toString(), "-machine", "none", "-nodefaults", "-display", "none",
-                "-qmp", "unix:" + qmpSocket + ",server=on,wait=off").redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("qemu.log").toFile()).start();
         Path share = tmp.resolve("share.sock");
         try (ServerSocketChannel backend = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
                 QmpClient qmp = QmpClient.connect(qmpSocket, "t", 10_000, qemu::isAlive)) {

@@ -10,6 +10,16 @@ final class Qemu {
     private Qemu() {
     }
 
+    /**
+     * Starts a QEMU without a guest (machine none) whose QMP listens on {@code dir}/qmp.sock; the
+     * caller ends it.
+     */
+    static Process withQmpOnly(Path dir) throws java.io.IOException {
+        return new ProcessBuilder(binary().toString(), "-machine", "none", "-nodefaults", "-display", "none",
+                "-qmp", "unix:" + dir.resolve("qmp.sock") + ",server=on,wait=off").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+    }
+
     /** The binary; fails (never skips) when it is not installed. */
     static Path binary() {
         if (!Files.isExecutable(BINARY)) {

@@ -35,11 +35,8 @@ class QmpClientTest {
     }
 
     private QmpClient connectToQemu() throws Exception {
-        Path socket = tmp.resolve("qmp.sock");
-        qemu = new ProcessBuilder(Qemu.binary().toString(), "-machine", "none", "-nodefaults", "-display", "none",
-                "-qmp", "unix:" + socket + ",server=on,wait=off").redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("qemu.log").toFile()).start();
-        return QmpClient.connect(socket, "test", 10_000, qemu::isAlive);
+        qemu = Qemu.withQmpOnly(tmp);
+        return QmpClient.connect(tmp.resolve("qmp.sock"), "test", 10_000, qemu::isAlive);
     }
 
     @Test
