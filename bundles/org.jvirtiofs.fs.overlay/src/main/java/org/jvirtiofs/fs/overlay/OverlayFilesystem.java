@@ -1,0 +1,919 @@
+package org.jvirtiofs.fs.overlay;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import org.jvirtiofs.api.Attr;
+import org.jvirtiofs.api.AttrReply;
+import org.jvirtiofs.api.CacheMode;
+import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.CreateReply;
+import org.jvirtiofs.api.DirEntry;
+import org.jvirtiofs.api.DirEntryPlusSink;
+import org.jvirtiofs.api.DirEntrySink;
+import org.jvirtiofs.api.Entry;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FileName;
+import org.jvirtiofs.api.FsCapability;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.OpenReply;
+import org.jvirtiofs.api.SetattrValid;
+import org.jvirtiofs.api.StatFs;
+import org.jvirtiofs.api.ZeroCopyReader;
+import org.jvirtiofs.api.ZeroCopyWriter;
+import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.FileMode;
+import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.Mounts;
+import org.jvirtiofs.posix.OpenFlags;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.RenameFlags;
+import org.jvirtiofs.posix.Stat;
+import org.jvirtiofs.posix.ThisProcess;
+import org.jvirtiofs.posix.Xattrs;
+
+/**
+ * Read-only lower layers and a writable upper directory served as one tree, with the semantics
+ * of the kernel's overlayfs: see {@link Tree} for resolving, copy-up and whiteouts, and
+ * {@link Listing} for merged listings.
+ *
+ * <p>Differences from overlayfs, by design: renaming a directory that merges lower layers fails
+ * with EXDEV (overlayfs does so too unless {@code redirect_dir=on}; {@code mv} then copies);
+ * names starting with {@code .wh.} cannot be created (they are OCI whiteouts); RENAME_EXCHANGE
+ * and RENAME_WHITEOUT are refused with EINVAL; hard links of a lower file stay one file after
+ * copy-up while the share runs (overlayfs needs {@code index=on}), but the link index is not
+ * kept across restarts. Every host name is opened confined to its layer (see {@link Host}).
+ */
+public final class OverlayFilesystem implements FuseFilesystem {
+    private static final int NOT_PASSED = OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
+            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+    private static final long MAX_COPY = 1L << 30;
+    private static final boolean ROOT = ThisProcess.geteuid() == 0;
+
+    private final Tree tree;
+    private final Duration timeout;
+    private final int openFlags;
+    private final int opendirFlags;
+    private final Map<Long, Object> handles = new ConcurrentHashMap<>();
+    private final AtomicLong nextHandle = new AtomicLong(1);
+
+    /** An open file: the host fd and the flags it was opened with. */
+    private record OpenFile(int fd, int flags) {
+    }
+
+    /** An open directory: its merged listing, taken at opendir. */
+    private record OpenDir(Node dir, List<Listing.Item> items) {
+    }
+
+    /**
+     * Opens the layer directories.
+     *
+     * @throws FsException if a layer cannot be opened
+     */
+    public OverlayFilesystem(OverlayOptions options) throws FsException {
+        try {
+            tree = new Tree(options);
+        } catch (PosixException e) {
+            throw FsException.of(e.errno(), "overlay layers: " + e.getMessage());
+        }
+        CacheMode cache = options.cache();
+        timeout = switch (cache) {
+            case NEVER -> Duration.ZERO;
+            case AUTO -> Duration.ofSeconds(1);
+            case METADATA, ALWAYS -> Duration.ofDays(1);
+        };
+        openFlags = switch (cache) {
+            case NEVER, METADATA -> OpenReply.FOPEN_DIRECT_IO;
+            case AUTO -> 0;
+            case ALWAYS -> OpenReply.FOPEN_KEEP_CACHE;
+        };
+        opendirFlags = cache == CacheMode.METADATA || cache == CacheMode.ALWAYS
+                ? OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE : 0;
+    }
+
+    /** How many nodes the guest holds, the root included (for tests and statistics). */
+    public int nodeCount() {
+        return tree.size();
+    }
+
+    /** How many file and directory handles are open (for tests and statistics). */
+    public int handleCount() {
+        return handles.size();
+    }
+
+    @Override
+    public Set<FsCapability> init(Set<FsCapability> offered) {
+        Set<FsCapability> wanted = EnumSet.of(FsCapability.DO_READDIRPLUS, FsCapability.READDIRPLUS_AUTO,
+                FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
+        wanted.retainAll(offered);
+        return wanted;
+    }
+
+    @Override
+    public void destroy() {
+        closeHandles();
+        tree.clear();
+    }
+
+    @Override
+    public void close() {
+        closeHandles();
+        tree.close();
+    }
+
+    private void closeHandles() {
+        for (Object h : handles.values()) {
+            if (h instanceof OpenFile f) {
+                Host.close(f.fd());
+            }
+        }
+        handles.clear();
+    }
+
+    // ---------------------------------------------------------------- names
+
+    @Override
+    public Entry lookup(Context ctx, long parent, FileName name) throws FsException {
+        Node p = tree.get(parent);
+        byte[] n = visibleName(name);
+        return host(() -> lookup(p, n));
+    }
+
+    /** LOOKUP, counted; a lower name of a hard-linked file already copied up is linked first. */
+    private Entry lookup(Node p, byte[] name) throws FsException, PosixException {
+        Found f;
+        Lock read = tree.lock.readLock();
+        read.lock();
+        try {
+            f = tree.resolve(p, name);
+            if (!tree.needsLink(f)) {
+                return adopted(p, name, f);
+            }
+            f.close();
+        } finally {
+            read.unlock();
+        }
+        return changing(() -> adopted(p, name, tree.resolveForChange(p, name)));
+    }
+
+    /** The counted entry of what {@code f} found; ENOENT if nothing is visible. Closes {@code f}. */
+    private Entry adopted(Node p, byte[] name, Found f) throws FsException {
+        if (!f.visible()) {
+            f.close();
+            throw FsException.of(Errno.ENOENT);
+        }
+        Stat st = f.stat();
+        Node n = tree.adopt(p, name, f);
+        return new Entry(n.id, 0, attr(n, st), timeout, timeout);
+    }
+
+    @Override
+    public void forget(Context ctx, long nodeId, long nlookup) {
+        tree.forget(nodeId, nlookup);
+    }
+
+    @Override
+    public Entry mknod(Context ctx, long parent, FileName name, int mode, int rdev, int umask)
+            throws FsException {
+        int m = mode & ~(umask & 0777);
+        long dev = Stat.makedev((rdev >>> 8) & 0xfff, (rdev & 0xff) | ((rdev >>> 12) & 0xfff00));
+        return created(ctx, parent, name, (dir, n) -> Fs.mknodat(dir, n, m, dev), false);
+    }
+
+    @Override
+    public Entry mkdir(Context ctx, long parent, FileName name, int mode, int umask) throws FsException {
+        int m = mode & 07777 & ~(umask & 0777);
+        return created(ctx, parent, name, (dir, n) -> Fs.mkdirat(dir, n, m), true);
+    }
+
+    @Override
+    public Entry symlink(Context ctx, long parent, FileName name, byte[] target) throws FsException {
+        return created(ctx, parent, name, (dir, n) -> Fs.symlinkat(target, dir, n), false);
+    }
+
+    /** A host call creating {@code name} in the upper directory {@code dir}. */
+    @FunctionalInterface
+    private interface Creation {
+        void create(int dir, byte[] name) throws PosixException;
+    }
+
+    /**
+     * Creates a name: EEXIST if the guest sees one; the parent is copied up; a whiteout under the
+     * name is replaced (a new directory there is made opaque, so the deleted one stays deleted).
+     */
+    private Entry created(Context ctx, long parent, FileName name, Creation creation, boolean directory)
+            throws FsException {
+        tree.checkWritable();
+        Node p = tree.get(parent);
+        byte[] n = newName(name);
+        return changing(() -> {
+            boolean overWhiteout;
+            try (Found f = tree.resolveForChange(p, n)) {
+                if (f.visible()) {
+                    throw FsException.of(Errno.EEXIST);
+                }
+                overWhiteout = f.lowerBelow();
+            }
+            tree.copyUp(p);
+            int dir = p.upperFd;
+            if (overWhiteout && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
+                tree.host.removeWhiteout(dir, n);
+            }
+            creation.create(dir, n);
+            int fd = tree.host.find(dir, n);
+            try {
+                own(ctx, fd);
+                if (directory && overWhiteout) {
+                    tree.host.makeOpaque(fd, tree.options.whiteout());
+                }
+            } finally {
+                Host.close(fd);
+            }
+            if (overWhiteout) {
+                tree.host.removeWhiteout(dir, n); // OCI: only now, so the old name never shows
+            }
+            return adopted(p, n, tree.resolve(p, n));
+        });
+    }
+
+    /** Gives a new upper object the guest caller's owner, as creating it as that caller would. */
+    private static void own(Context ctx, int fd) throws PosixException {
+        if (ROOT && (ctx.uid() != 0 || ctx.gid() != 0)) {
+            Fs.fchownat(fd, "", ctx.uid(), ctx.gid(), AtFlags.AT_EMPTY_PATH | AtFlags.AT_SYMLINK_NOFOLLOW);
+        }
+    }
+
+    @Override
+    public byte[] readlink(Context ctx, long nodeId) throws FsException {
+        Node n = tree.get(nodeId);
+        if (!n.isSymlink()) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        return host(() -> Fs.readlinkat(n.fd(), new byte[0]));
+    }
+
+    @Override
+    public void unlink(Context ctx, long parent, FileName name) throws FsException {
+        remove(parent, name, false);
+    }
+
+    @Override
+    public void rmdir(Context ctx, long parent, FileName name) throws FsException {
+        remove(parent, name, true);
+    }
+
+    private void remove(long parent, FileName name, boolean directory) throws FsException {
+        tree.checkWritable();
+        Node p = tree.get(parent);
+        byte[] n = newName(name);
+        changing(() -> {
+            try (Found f = tree.resolveForChange(p, n)) {
+                if (!f.visible()) {
+                    throw FsException.of(Errno.ENOENT);
+                }
+                boolean isDir = f.stat().isDirectory();
+                if (directory && !isDir) {
+                    throw FsException.of(Errno.ENOTDIR);
+                }
+                if (!directory && isDir) {
+                    throw FsException.of(Errno.EISDIR);
+                }
+                if (isDir && !tree.isEmpty(f)) {
+                    throw FsException.of(Errno.ENOTEMPTY);
+                }
+                tree.remove(p, n, f);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void rename(Context ctx, long oldParent, FileName oldName, long newParent, FileName newName,
+            int flags) throws FsException {
+        if ((flags & ~RENAME_NOREPLACE) != 0) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        tree.checkWritable();
+        Node from = tree.get(oldParent);
+        Node to = tree.get(newParent);
+        byte[] o = newName(oldName);
+        byte[] n = newName(newName);
+        changing(() -> {
+            rename(from, o, to, n, flags);
+            return null;
+        });
+    }
+
+    /**
+     * Moves a name within the upper: the source is copied up first; where a lower object is left
+     * behind under the old name, a whiteout covers it (atomically, with RENAME_WHITEOUT, in the
+     * overlayfs format); a directory landing on a lower name is made opaque. A directory that
+     * merges lower directories is refused with EXDEV.
+     */
+    private void rename(Node from, byte[] o, Node to, byte[] n, int flags) throws FsException, PosixException {
+        Found s = tree.resolveForChange(from, o);
+        Found d = null;
+        try {
+            if (!s.visible()) {
+                throw FsException.of(Errno.ENOENT);
+            }
+            d = tree.resolveForChange(to, n);
+            boolean dir = s.stat().isDirectory();
+            if (d.visible()) {
+                if ((flags & RENAME_NOREPLACE) != 0) {
+                    throw FsException.of(Errno.EEXIST);
+                }
+                if (s.stat().dev() == d.stat().dev() && s.stat().ino() == d.stat().ino()
+                        && (s.upper == null) == (d.upper == null)) {
+                    return; // two names of one file: rename does nothing
+                }
+                boolean targetDir = d.stat().isDirectory();
+                if (dir && !targetDir) {
+                    throw FsException.of(Errno.ENOTDIR);
+                }
+                if (!dir && targetDir) {
+                    throw FsException.of(Errno.EISDIR);
+                }
+                if (targetDir && !tree.isEmpty(d)) {
+                    throw FsException.of(Errno.ENOTEMPTY);
+                }
+            }
+            if (dir && s.dirFds.length > 0) {
+                throw FsException.of(Errno.EXDEV, "a directory merging lower layers is not renamed");
+            }
+            if (dir && isAncestor(s, to)) {
+                throw FsException.of(Errno.EINVAL);
+            }
+            tree.copyUp(from);
+            tree.copyUp(to);
+            boolean whiteoutOld = s.lower != null;
+            Node moving = tree.known(s);
+            if (s.upper == null) {
+                tree.copyUp(from, o, s); // closes s
+                s = tree.resolve(from, o);
+                moving = tree.known(s);
+            }
+            if (d.upper != null && d.upper.isDirectory()) {
+                tree.clearWhiteouts(d.upperFd);
+            } else if (d.upperWhiteout) {
+                tree.host.removeWhiteout(to.upperFd, n);
+            }
+            boolean atomic = false;
+            if (whiteoutOld && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
+                try {
+                    Fs.renameat2(from.upperFd, o, to.upperFd, n, RenameFlags.RENAME_WHITEOUT);
+                    atomic = true;
+                } catch (PosixException e) {
+                    if (e.errno() != Errno.EINVAL && e.errno() != Errno.EOPNOTSUPP) {
+                        throw e;
+                    }
+                }
+            }
+            if (!atomic) {
+                Fs.renameat2(from.upperFd, o, to.upperFd, n, 0);
+                if (whiteoutOld) {
+                    tree.host.whiteout(from.upperFd, o, tree.options.whiteout());
+                }
+            }
+            if (dir && d.lowerBelow()) {
+                int fd = tree.host.find(to.upperFd, n);
+                try {
+                    if (!tree.host.isOpaque(fd)) {
+                        tree.host.makeOpaque(fd, tree.options.whiteout());
+                    }
+                } finally {
+                    Host.close(fd);
+                }
+            }
+            if (d.visible()) {
+                tree.orphan(to, n, d);
+            }
+            if (moving != null) {
+                tree.setParent(moving, to, n);
+            }
+        } finally {
+            s.close();
+            if (d != null) {
+                d.close();
+            }
+        }
+    }
+
+    /** Whether the directory {@code s} found is {@code dir} or one of its ancestors. */
+    private static boolean isAncestor(Found s, Node dir) {
+        for (Node n = dir; n != null; n = n.parent) {
+            if (n.upperFd >= 0 && s.upper != null) {
+                try {
+                    Stat st = Fs.fstat(n.upperFd);
+                    if (st.dev() == s.upper.dev() && st.ino() == s.upper.ino()) {
+                        return true;
+                    }
+                } catch (PosixException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public Entry link(Context ctx, long nodeId, long newParent, FileName newName) throws FsException {
+        tree.checkWritable();
+        Node node = tree.get(nodeId);
+        Node p = tree.get(newParent);
+        byte[] n = newName(newName);
+        if (node.isDirectory()) {
+            throw FsException.of(Errno.EPERM);
+        }
+        return changing(() -> {
+            boolean overWhiteout;
+            try (Found f = tree.resolveForChange(p, n)) {
+                if (f.visible()) {
+                    throw FsException.of(Errno.EEXIST);
+                }
+                overWhiteout = f.lowerBelow();
+            }
+            tree.copyUp(node);
+            tree.copyUp(p);
+            if (overWhiteout && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
+                tree.host.removeWhiteout(p.upperFd, n);
+            }
+            Tree.link(node.upperFd, p.upperFd, n);
+            if (overWhiteout) {
+                tree.host.removeWhiteout(p.upperFd, n);
+            }
+            return adopted(p, n, tree.resolve(p, n));
+        });
+    }
+
+    // ---------------------------------------------------------------- attributes
+
+    private Attr attr(Node n, Stat st) {
+        return new Attr(n.ino, st.size(), st.blocks(), st.atimeSec(), st.atimeNsec(), st.mtimeSec(),
+                st.mtimeNsec(), st.ctimeSec(), st.ctimeNsec(), st.mode(), tree.nlinkOf(n, st), st.uid(),
+                st.gid(), (st.rdevMinor() & 0xff) | ((st.rdevMajor() & 0xfff) << 8) | ((st.rdevMinor() & ~0xff) << 12),
+                st.blksize(), 0);
+    }
+
+    @Override
+    public AttrReply getattr(Context ctx, long nodeId, OptionalLong handle) throws FsException {
+        Node n = tree.get(nodeId);
+        return host(() -> {
+            if (handle.isPresent() && handles.get(handle.getAsLong()) instanceof OpenFile f) {
+                return new AttrReply(attr(n, Fs.fstat(f.fd())), timeout);
+            }
+            return new AttrReply(attr(n, Fs.fstat(n.fd())), timeout);
+        });
+    }
+
+    @Override
+    public AttrReply setattr(Context ctx, long nodeId, Attr attr, SetattrValid valid, OptionalLong handle)
+            throws FsException {
+        tree.checkWritable();
+        Node n = tree.get(nodeId);
+        return changing(() -> {
+            tree.copyUp(n);
+            int fd = n.upperFd;
+            if (valid.hasMode()) {
+                tree.host.chmod(fd, attr.mode() & 07777);
+            }
+            if (valid.hasUid() || valid.hasGid()) {
+                Fs.fchownat(fd, "", valid.hasUid() ? attr.uid() : -1, valid.hasGid() ? attr.gid() : -1,
+                        AtFlags.AT_EMPTY_PATH | AtFlags.AT_SYMLINK_NOFOLLOW);
+            }
+            if (valid.hasSize()) {
+                OpenFile open = valid.hasHandle() && handle.isPresent()
+                        && handles.get(handle.getAsLong()) instanceof OpenFile f ? f : null;
+                if (open != null && (open.flags() & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY) {
+                    Io.ftruncate(open.fd(), attr.size());
+                } else {
+                    int w = tree.host.reopen(fd, OpenFlags.O_WRONLY | OpenFlags.O_NONBLOCK);
+                    try {
+                        Io.ftruncate(w, attr.size());
+                    } finally {
+                        Host.close(w);
+                    }
+                }
+            }
+            if (valid.hasAtime() || valid.hasMtime()) {
+                long aNsec = !valid.hasAtime() ? AtFlags.UTIME_OMIT
+                        : valid.hasAtimeNow() ? AtFlags.UTIME_NOW : attr.atimeNsec();
+                long mNsec = !valid.hasMtime() ? AtFlags.UTIME_OMIT
+                        : valid.hasMtimeNow() ? AtFlags.UTIME_NOW : attr.mtimeNsec();
+                Fs.utimensat(fd, "", attr.atimeSec(), aNsec, attr.mtimeSec(), mNsec,
+                        AtFlags.AT_EMPTY_PATH | AtFlags.AT_SYMLINK_NOFOLLOW);
+            }
+            return new AttrReply(attr(n, Fs.fstat(fd)), timeout);
+        });
+    }
+
+    @Override
+    public StatFs statfs(Context ctx, long nodeId) throws FsException {
+        return host(() -> {
+            org.jvirtiofs.posix.StatFs s = Mounts.fstatfs(tree.root().fd());
+            return new StatFs(s.blocks(), s.bfree(), s.bavail(), s.files(), s.ffree(), (int) s.bsize(),
+                    (int) s.namelen(), (int) s.frsize());
+        });
+    }
+
+    // ---------------------------------------------------------------- files
+
+    private static int hostFlags(org.jvirtiofs.api.OpenFlags guest) {
+        return guest.bits() & ~NOT_PASSED;
+    }
+
+    private static boolean writes(int flags) {
+        return (flags & OpenFlags.O_ACCMODE) != OpenFlags.O_RDONLY || (flags & OpenFlags.O_TRUNC) != 0;
+    }
+
+    @Override
+    public OpenReply open(Context ctx, long nodeId, org.jvirtiofs.api.OpenFlags flags, boolean killSuidgid)
+            throws FsException {
+        Node n = tree.get(nodeId);
+        if (!n.isRegularFile()) {
+            throw FsException.of(n.isDirectory() ? Errno.EISDIR : n.isSymlink() ? Errno.ELOOP : Errno.EACCES);
+        }
+        int host = hostFlags(flags);
+        if (writes(host)) {
+            tree.checkWritable();
+            changing(() -> {
+                tree.copyUp(n);
+                return null;
+            });
+        }
+        int fd = host(() -> tree.host.reopen(n.fd(), host));
+        return new OpenReply(add(new OpenFile(fd, host)), openFlags);
+    }
+
+    @Override
+    public CreateReply create(Context ctx, long parent, FileName name, int mode,
+            org.jvirtiofs.api.OpenFlags flags, int umask, boolean killSuidgid) throws FsException {
+        int host = hostFlags(flags);
+        int[] opened = {-1};
+        Entry entry;
+        try {
+            entry = created(ctx, parent, name, (dir, n) -> opened[0] = tree.host.openChild(dir, n,
+                    host | OpenFlags.O_CREAT | OpenFlags.O_EXCL, mode & 07777 & ~(umask & 0777)), false);
+        } catch (FsException e) {
+            Host.close(opened[0]);
+            if (e.errno() != Errno.EEXIST || (flags.bits() & OpenFlags.O_EXCL) != 0) {
+                throw e;
+            }
+            // it appeared meanwhile and O_EXCL was not asked: open what is there
+            Entry existing = lookup(ctx, parent, name);
+            try {
+                return new CreateReply(existing, open(ctx, existing.nodeId(), flags, killSuidgid));
+            } catch (FsException | RuntimeException e2) {
+                forget(ctx, existing.nodeId(), 1);
+                throw e2;
+            }
+        }
+        return new CreateReply(entry, new OpenReply(add(new OpenFile(opened[0], host)), openFlags));
+    }
+
+    private long add(Object handle) {
+        long h = nextHandle.getAndIncrement();
+        handles.put(h, handle);
+        return h;
+    }
+
+    private OpenFile file(long handle) throws FsException {
+        if (handles.get(handle) instanceof OpenFile f) {
+            return f;
+        }
+        throw FsException.of(Errno.EBADF);
+    }
+
+    @Override
+    public int read(Context ctx, long nodeId, long handle, ZeroCopyWriter dst, int size, long offset,
+            OptionalLong lockOwner, org.jvirtiofs.api.OpenFlags flags) throws FsException {
+        int fd = file(handle).fd();
+        return host(() -> {
+            int total = 0;
+            while (total < size) {
+                ByteBuffer[] buffers = dst.buffers(size - total);
+                if (buffers.length == 0) {
+                    break;
+                }
+                long n = Io.preadv(fd, buffers, offset + total);
+                if (n <= 0) {
+                    break;
+                }
+                dst.commit((int) n);
+                total += (int) n;
+            }
+            return total;
+        });
+    }
+
+    @Override
+    public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size, long offset,
+            OptionalLong lockOwner, org.jvirtiofs.api.OpenFlags flags, int writeFlags) throws FsException {
+        int fd = file(handle).fd();
+        return host(() -> {
+            int total = 0;
+            while (total < size) {
+                ByteBuffer[] buffers = src.buffers(size - total);
+                if (buffers.length == 0) {
+                    break;
+                }
+                long n = Io.pwritev(fd, buffers, offset + total);
+                if (n <= 0) {
+                    break;
+                }
+                src.consume((int) n);
+                total += (int) n;
+            }
+            return total;
+        });
+    }
+
+    @Override
+    public void flush(Context ctx, long nodeId, long handle, long lockOwner) throws FsException {
+        int fd = file(handle).fd();
+        host(() -> {
+            Io.close(Io.dup(fd));
+            return null;
+        });
+    }
+
+    @Override
+    public void fsync(Context ctx, long nodeId, long handle, boolean datasync) throws FsException {
+        int fd = file(handle).fd();
+        host(() -> {
+            if (datasync) {
+                Io.fdatasync(fd);
+            } else {
+                Io.fsync(fd);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void release(Context ctx, long nodeId, long handle, org.jvirtiofs.api.OpenFlags flags,
+            boolean flush, boolean flockRelease, long lockOwner) {
+        if (handles.remove(handle) instanceof OpenFile f) {
+            Host.close(f.fd());
+        }
+    }
+
+    @Override
+    public void fallocate(Context ctx, long nodeId, long handle, int mode, long offset, long length)
+            throws FsException {
+        int fd = file(handle).fd();
+        host(() -> {
+            Io.fallocate(fd, mode, offset, length);
+            return null;
+        });
+    }
+
+    @Override
+    public long lseek(Context ctx, long nodeId, long handle, long offset, int whence) throws FsException {
+        if (whence != SEEK_DATA && whence != SEEK_HOLE) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        int fd = file(handle).fd();
+        return host(() -> Io.lseek(fd, offset, whence));
+    }
+
+    @Override
+    public long copyFileRange(Context ctx, long nodeIn, long handleIn, long offsetIn, long nodeOut,
+            long handleOut, long offsetOut, long length, long flags) throws FsException {
+        if (flags != 0) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        int in = file(handleIn).fd();
+        int out = file(handleOut).fd();
+        return host(() -> Io.copyFileRange(in, offsetIn, out, offsetOut, Math.min(length, MAX_COPY)));
+    }
+
+    @Override
+    public void syncfs(Context ctx, long nodeId) throws FsException {
+        host(() -> {
+            int fd = tree.host.reopen(tree.root().fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+            try {
+                Mounts.syncfs(fd);
+            } finally {
+                Host.close(fd);
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- directories
+
+    @Override
+    public OpenReply opendir(Context ctx, long nodeId, org.jvirtiofs.api.OpenFlags flags) throws FsException {
+        Node n = tree.get(nodeId);
+        if (!n.isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR);
+        }
+        Lock read = tree.lock.readLock();
+        read.lock();
+        try {
+            List<Listing.Item> items = host(() -> Listing.read(tree.host, n.upperFd, n.dirFds, n.dirLayers));
+            return new OpenReply(add(new OpenDir(n, items)), opendirFlags);
+        } finally {
+            read.unlock();
+        }
+    }
+
+    private OpenDir dir(long handle) throws FsException {
+        if (handles.get(handle) instanceof OpenDir d) {
+            return d;
+        }
+        throw FsException.of(Errno.EBADF);
+    }
+
+    /** "." and ".." are positions 0 and 1; the merged items follow. Cookies are positions + 1. */
+    private DirEntry entryAt(OpenDir d, int i) {
+        if (i == 0) {
+            return new DirEntry(d.dir().ino, 1, FileMode.DT_DIR, FileName.DOT);
+        }
+        if (i == 1) {
+            Node p = d.dir().parent;
+            return new DirEntry(p != null ? p.ino : d.dir().ino, 2, FileMode.DT_DIR, FileName.DOT_DOT);
+        }
+        Listing.Item item = d.items().get(i - 2);
+        return new DirEntry(item.ino(), i + 1, item.type(), FileName.of(item.name()));
+    }
+
+    @Override
+    public void readdir(Context ctx, long nodeId, long handle, long offset, int size, DirEntrySink sink)
+            throws FsException {
+        OpenDir d = dir(handle);
+        for (long i = offset; i < d.items().size() + 2; i++) {
+            if (!sink.add(entryAt(d, (int) i))) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void readdirplus(Context ctx, long nodeId, long handle, long offset, int size, DirEntryPlusSink sink)
+            throws FsException {
+        OpenDir d = dir(handle);
+        for (long i = offset; i < d.items().size() + 2; i++) {
+            DirEntry e = entryAt(d, (int) i);
+            if (!sink.fits(e.name())) {
+                return;
+            }
+            Entry entry = Entry.negative(Duration.ZERO);
+            if (!e.name().isDotOrDotDot()) {
+                try {
+                    entry = lookup(d.dir(), e.name().toByteArray());
+                } catch (FsException | PosixException ex) {
+                    // gone since opendir: a negative entry, the listing goes on
+                }
+            }
+            if (!sink.add(e, entry)) {
+                if (!entry.isNegative()) {
+                    tree.forget(entry.nodeId(), 1);
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void releasedir(Context ctx, long nodeId, long handle, org.jvirtiofs.api.OpenFlags flags) {
+        handles.remove(handle);
+    }
+
+    @Override
+    public void fsyncdir(Context ctx, long nodeId, long handle, boolean datasync) throws FsException {
+        Node n = dir(handle).dir();
+        host(() -> {
+            int fd = tree.host.reopen(n.fd(), OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+            try {
+                Io.fsync(fd);
+            } finally {
+                Host.close(fd);
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- xattrs
+
+    private Node xattrNode(long nodeId, String name) throws FsException {
+        if (!tree.options.xattr()) {
+            throw FsException.of(Errno.ENOSYS); // Linux stops asking and answers EOPNOTSUPP
+        }
+        Node n = tree.get(nodeId);
+        if (name != null && tree.host.isPrivateXattr(name)) {
+            throw FsException.of(Errno.ENODATA);
+        }
+        return n;
+    }
+
+    @Override
+    public byte[] getxattr(Context ctx, long nodeId, String name, int size) throws FsException {
+        Node n = xattrNode(nodeId, name);
+        return host(() -> Xattrs.getxattr(Host.proc(n.fd()), name, true));
+    }
+
+    @Override
+    public byte[] listxattr(Context ctx, long nodeId, int size) throws FsException {
+        Node n = xattrNode(nodeId, null);
+        return host(() -> {
+            StringBuilder list = new StringBuilder();
+            for (String x : Xattrs.listxattr(Host.proc(n.fd()), true)) {
+                if (!tree.host.isPrivateXattr(x)) {
+                    list.append(x).append('\0');
+                }
+            }
+            return list.toString().getBytes(StandardCharsets.UTF_8);
+        });
+    }
+
+    @Override
+    public void setxattr(Context ctx, long nodeId, String name, byte[] value, int flags, int extFlags)
+            throws FsException {
+        tree.checkWritable();
+        Node n = xattrNode(nodeId, null);
+        if (tree.host.isPrivateXattr(name)) {
+            throw FsException.of(Errno.EPERM);
+        }
+        changing(() -> {
+            tree.copyUp(n);
+            Xattrs.setxattr(Host.proc(n.upperFd), name, value, flags, true);
+            return null;
+        });
+    }
+
+    @Override
+    public void removexattr(Context ctx, long nodeId, String name) throws FsException {
+        tree.checkWritable();
+        Node n = xattrNode(nodeId, name);
+        changing(() -> {
+            // copy up only what has the attribute: removing a missing one changes nothing
+            Xattrs.getxattr(Host.proc(n.fd()), name, true);
+            tree.copyUp(n);
+            Xattrs.removexattr(Host.proc(n.upperFd), name, true);
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** A guest name to look up: "." and ".." never arrive without EXPORT_SUPPORT, whiteout names never show. */
+    private static byte[] visibleName(FileName name) throws FsException {
+        if (name.isDotOrDotDot()) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        byte[] n = name.toByteArray();
+        if (Host.isOciName(n)) {
+            throw FsException.of(Errno.ENOENT);
+        }
+        return n;
+    }
+
+    /** A guest name to create, remove or rename: never "." or "..", never an OCI whiteout name. */
+    private static byte[] newName(FileName name) throws FsException {
+        if (name.isDotOrDotDot()) {
+            throw FsException.of(Errno.EINVAL);
+        }
+        byte[] n = name.toByteArray();
+        if (Host.isOciName(n)) {
+            throw FsException.of(Errno.EINVAL, "names starting with .wh. are whiteouts");
+        }
+        return n;
+    }
+
+    /** A host call that returns a value. */
+    @FunctionalInterface
+    private interface HostCall<T> {
+        T call() throws FsException, PosixException;
+    }
+
+    private static <T> T host(HostCall<T> call) throws FsException {
+        try {
+            return call.call();
+        } catch (PosixException e) {
+            throw FsException.of(e.errno());
+        }
+    }
+
+    /** A change of the tree, under its write lock. */
+    private <T> T changing(HostCall<T> call) throws FsException {
+        Lock write = tree.lock.writeLock();
+        write.lock();
+        try {
+            return host(call);
+        } finally {
+            write.unlock();
+        }
+    }
+}

@@ -1,0 +1,108 @@
+#!/bin/sh
+# The overlay differential script: the same operations on a merged tree, printing what they
+# see. Run as root: sh script.sh DIR. The kernel's overlayfs and jvirtiofs must print the same.
+cd "$1" || exit 1
+LC_ALL=C
+export LC_ALL
+
+step() { # step NAME COMMAND...: prints NAME: ok|fail, and the command's output
+    name=$1
+    shift
+    if out=$("$@" 2>/dev/null); then echo "$name: ok"; else echo "$name: fail"; fi
+    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /'
+    return 0
+}
+same() { # same NAME A B
+    if [ "$2" = "$3" ]; then echo "$1: same"; else echo "$1: changed"; fi
+}
+list() {
+    ls -a "$1" 2>/dev/null | sort | tr '\n' ' '
+    echo
+}
+
+echo "== reads"
+step cat-a cat a.txt
+step cat-x cat dir/x.txt
+step cat-y cat dir/y.txt
+step cat-gone cat gone.txt
+step cat-opq-old cat opq/old.txt
+step cat-opq-new cat opq/new.txt
+step cat-link cat link
+step readlink readlink link
+echo "root: $(list .)"
+echo "dir: $(list dir)"
+echo "opq: $(list opq)"
+
+echo "== copy-up"
+i1=$(stat -c %i a.txt)
+m1=$(stat -c %Y a.txt)
+step append sh -c 'echo more >> a.txt'
+same ino-after-append "$i1" "$(stat -c %i a.txt)"
+step cat-a2 cat a.txt
+m2=$(stat -c %Y dir/x.txt)
+step chmod chmod 640 dir/x.txt
+same mtime-after-chmod "$m2" "$(stat -c %Y dir/x.txt)"
+step stat-x stat -c '%a %u %g %s' dir/x.txt
+step chown chown 42:43 mode600
+step stat-mode600 stat -c '%a %u %g %s' mode600
+step cat-mode600 cat mode600
+step overwrite-big dd if=/dev/zero of=big.bin bs=4096 count=1 seek=10 conv=notrunc
+step md5-big md5sum big.bin
+step truncate-colored sh -c ': > colored'
+step size-colored stat -c %s colored
+
+echo "== hard links"
+step append-hl1 sh -c 'echo linked >> hl1'
+step cat-hl2 cat hl2
+step nlink stat -c %h hl1 hl2
+same hl-ino "$(stat -c %i hl1)" "$(stat -c %i hl2)"
+
+echo "== deletes"
+step rm-x rm dir/x.txt
+step cat-x-again cat dir/x.txt
+step rm-upper rm upper.txt
+step rm-link rm link
+echo "dir: $(list dir)"
+step rmdir-nonempty rmdir deldir
+step rm-deldir rm -r deldir
+step rmdir-empty rmdir emptydir
+echo "root: $(list .)"
+
+echo "== over whiteouts"
+step mkdir-over mkdir deldir
+echo "deldir: $(list deldir)"
+step create-in sh -c 'echo n > deldir/n'
+echo "deldir: $(list deldir)"
+step file-over sh -c 'echo back > gone.txt'
+step cat-gone2 cat gone.txt
+step symlink-over ln -s a.txt link
+step readlink2 readlink link
+step mkdir-y mkdir dir/y.txt
+echo "dir/y.txt: $(list dir/y.txt)"
+
+echo "== renames"
+step mv-file mv dir/new.txt moved.txt
+step cat-moved cat moved.txt
+step mv-lower-dir mv dir dir2
+echo "dir2: $(list dir2)"
+step cat-z cat dir2/sub/z.txt
+step mkdir-new mkdir newdir
+step create-new sh -c 'echo x > newdir/f'
+step mv-upper-dir mv newdir newdir2
+echo "newdir2: $(list newdir2)"
+step mv-over mv moved.txt a.txt
+step cat-a3 cat a.txt
+step mv-noent mv nothing here
+step rmdir-dir2 rmdir dir2
+echo "root: $(list .)"
+
+echo "== tree"
+find . | sort | while read -r p; do
+    if [ -L "$p" ]; then
+        echo "$p l $(readlink "$p")"
+    elif [ -d "$p" ]; then
+        echo "$p d $(stat -c '%a %u %g' "$p")"
+    else
+        echo "$p f $(stat -c '%a %u %g %s %h' "$p") $(md5sum < "$p" | cut -c1-32)"
+    fi
+done

@@ -1,0 +1,24 @@
+#!/bin/sh
+# The xattr part of the differential script (needs getfattr/setfattr): sh xattr-script.sh DIR
+cd "$1" || exit 1
+LC_ALL=C
+export LC_ALL
+step() {
+    name=$1
+    shift
+    if out=$("$@" 2>/dev/null); then echo "$name: ok"; else echo "$name: fail"; fi
+    [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/  /'
+    return 0
+}
+step get-lower getfattr --only-values -n user.color colored
+step list-opq getfattr -d -m - opq
+step set-lower setfattr -n user.size -v big big.bin
+step get-set getfattr -d -m - big.bin
+step replace setfattr -n user.color -v red colored
+step get-replaced getfattr -d -m - colored
+step remove setfattr -x user.color colored
+step get-removed getfattr -d -m - colored
+step remove-missing setfattr -x user.none mode600
+step set-dir setfattr -n user.tag -v d opq
+step list-dir getfattr -d -m - opq
+step set-private setfattr -n trusted.overlay.opaque -v y upper-dir-x
