@@ -207,12 +207,8 @@ final class Host implements AutoCloseable {
         }
     }
 
-    /** Removes any whiteout of {@code name}, in either format, from the upper directory {@code dirFd}. */
-    void removeWhiteout(int dirFd, byte[] name) throws PosixException {
-        byte[] wh = ociWhiteout(name);
-        if (wh != null && exists(dirFd, wh)) {
-            Fs.unlinkat(dirFd, wh, 0);
-        }
+    /** Removes a 0/0 device whiteout of {@code name} from the upper directory {@code dirFd}, if any. */
+    void removeDeviceWhiteout(int dirFd, byte[] name) throws PosixException {
         try {
             Stat st = Fs.fstatat(dirFd, name, AtFlags.AT_SYMLINK_NOFOLLOW);
             if (isWhiteout(st)) {
@@ -222,6 +218,14 @@ final class Host implements AutoCloseable {
             if (e.errno() != Errno.ENOENT) {
                 throw e;
             }
+        }
+    }
+
+    /** Removes an OCI whiteout {@code .wh.NAME} from the upper directory {@code dirFd}, if any. */
+    void removeOciWhiteout(int dirFd, byte[] name) throws PosixException {
+        byte[] wh = ociWhiteout(name);
+        if (wh != null && exists(dirFd, wh)) {
+            Fs.unlinkat(dirFd, wh, 0);
         }
     }
 

@@ -226,8 +226,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
             }
             tree.copyUp(p);
             int dir = p.upperFd;
-            if (overWhiteout && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
-                tree.host.removeWhiteout(dir, n);
+            if (overWhiteout) {
+                tree.host.removeDeviceWhiteout(dir, n); // it holds the name: it must go first
             }
             creation.create(dir, n);
             int fd = tree.host.find(dir, n);
@@ -240,7 +240,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 Host.close(fd);
             }
             if (overWhiteout) {
-                tree.host.removeWhiteout(dir, n); // OCI: only now, so the old name never shows
+                tree.host.removeOciWhiteout(dir, n); // only now, so the old object never shows
             }
             return adopted(p, n, tree.resolve(p, n));
         });
@@ -366,7 +366,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             if (d.upper != null && d.upper.isDirectory()) {
                 tree.clearWhiteouts(d.upperFd);
             } else if (d.upperWhiteout) {
-                tree.host.removeWhiteout(to.upperFd, n);
+                tree.host.removeDeviceWhiteout(to.upperFd, n);
             }
             boolean atomic = false;
             if (whiteoutOld && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
@@ -384,6 +384,9 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 if (whiteoutOld) {
                     tree.host.whiteout(from.upperFd, o, tree.options.whiteout());
                 }
+            }
+            if (d.upperWhiteout) {
+                tree.host.removeOciWhiteout(to.upperFd, n);
             }
             if (dir && d.lowerBelow()) {
                 int fd = tree.host.find(to.upperFd, n);
@@ -445,12 +448,12 @@ public final class OverlayFilesystem implements FuseFilesystem {
             }
             tree.copyUp(node);
             tree.copyUp(p);
-            if (overWhiteout && tree.options.whiteout() == WhiteoutFormat.OVERLAYFS) {
-                tree.host.removeWhiteout(p.upperFd, n);
+            if (overWhiteout) {
+                tree.host.removeDeviceWhiteout(p.upperFd, n);
             }
             Tree.link(node.upperFd, p.upperFd, n);
             if (overWhiteout) {
-                tree.host.removeWhiteout(p.upperFd, n);
+                tree.host.removeOciWhiteout(p.upperFd, n);
             }
             return adopted(p, n, tree.resolve(p, n));
         });

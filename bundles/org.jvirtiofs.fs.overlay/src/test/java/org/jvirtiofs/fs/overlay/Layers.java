@@ -41,10 +41,11 @@ final class Layers {
         return path(name);
     }
 
-    /** The options of an overlay of l1:l2 under {@code upper}. */
-    OverlayOptions options(Path upper) {
+    /** The options of an overlay of l1:l2 under {@code upper}, writing whiteouts in {@code format}. */
+    OverlayOptions options(Path upper, WhiteoutFormat format) {
         return OverlayOptions.parse(Map.of(OverlayOptions.LOWER, path("l1") + ":" + path("l2"),
-                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "never"));
+                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "never",
+                OverlayOptions.WHITEOUT, format.optionValue()));
     }
 
     /** Mounts the kernel's overlayfs of l1:l2 under {@code upper} at {@code mnt}. */

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.jvirtiofs.devfuse.FuseMount;
 import org.jvirtiofs.devfuse.MountOptions;
 
@@ -14,8 +17,9 @@ import org.jvirtiofs.devfuse.MountOptions;
  * on both: every line they print must be the same, and the lower layers must not change at all.
  */
 class OverlayDifferentialTest {
-    @Test
-    void theScriptSeesWhatTheKernelsOverlayfsShows() throws Exception {
+    @ParameterizedTest
+    @EnumSource(WhiteoutFormat.class)
+    void theScriptSeesWhatTheKernelsOverlayfsShows(WhiteoutFormat format) throws Exception {
         Layers layers = Layers.build();
         String lowers = Layers.checksum(layers.path("l1"), layers.path("l2"));
         Path kernelMnt = Files.createDirectory(layers.path("kernel"));
@@ -34,7 +38,7 @@ class OverlayDifferentialTest {
 
         String ours;
         String oursXattrs;
-        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(layers.upperCopy("ours-upper")));
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(layers.upperCopy("ours-upper"), format));
                 FuseMount mount = FuseMount.mount(oursMnt, fs, MountOptions.defaults().withReaders(2))) {
             ours = Layers.script("script.sh", oursMnt);
             oursXattrs = Layers.script("xattr-script.sh", oursMnt);
@@ -43,5 +47,25 @@ class OverlayDifferentialTest {
         assertEquals(kernel, ours);
         assertEquals(kernelXattrs, oursXattrs);
         assertEquals(lowers, Layers.checksum(layers.path("l1"), layers.path("l2")), "a lower layer changed");
+        assertWhiteoutsAre(format, layers.path("ours-upper"));
+    }
+
+    /** The upper holds whiteouts of the chosen format only (the starting upper had one 0/0 device). */
+    private static void assertWhiteoutsAre(WhiteoutFormat format, Path upper) throws Exception {
+        List<String> devices = Layers.run(List.of("find", upper.toString(), "-type", "c")).lines().toList();
+        List<String> oci;
+        try (Stream<Path> walk = Files.walk(upper)) {
+            oci = walk.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".wh.")).sorted().toList();
+        }
+        if (format == WhiteoutFormat.OCI) {
+            assertEquals(List.of(), devices, "OCI whiteouts are files, and the 0/0 device under dir went with dir");
+            assertEquals(List.of(".wh.dir", ".wh.emptydir", ".wh..wh..opq", ".wh.link").stream().sorted().toList()
+                    .containsAll(oci), true, "unexpected OCI entries " + oci);
+            assertEquals(true, oci.contains(".wh.dir") && oci.contains(".wh.emptydir") && oci.contains(".wh..wh..opq"),
+                    "missing OCI whiteouts or opaque marker: " + oci);
+        } else {
+            assertEquals(List.of(), oci, "overlayfs whiteouts are 0/0 devices");
+            assertEquals(2, devices.size(), "whiteouts of dir and emptydir: " + devices);
+        }
     }
 }

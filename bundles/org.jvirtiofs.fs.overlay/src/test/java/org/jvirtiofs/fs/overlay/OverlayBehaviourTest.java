@@ -1,0 +1,223 @@
+package org.jvirtiofs.fs.overlay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.DirEntry;
+import org.jvirtiofs.api.Entry;
+import org.jvirtiofs.api.Errno;
+import org.jvirtiofs.api.FileName;
+import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.OpenFlags;
+import org.jvirtiofs.devfuse.FuseMount;
+import org.jvirtiofs.devfuse.MountOptions;
+
+/** Overlay behaviour the differential script cannot show: restarts, statfs, OCI layers, cookies. */
+class OverlayBehaviourTest {
+    private static final Context ROOT = Context.KERNEL;
+
+    private static FuseMount mount(Path mnt, OverlayFilesystem fs) throws Exception {
+        return FuseMount.mount(mnt, fs, MountOptions.defaults().withReaders(2));
+    }
+
+    private static long ino(Path p) throws Exception {
+        return ((Number) Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue();
+    }
+
+    @Test
+    void aCopiedUpFileKeepsItsInodeNumberAcrossARestart() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        long before;
+        long dirBefore;
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            before = ino(mnt.resolve("dir/sub/z.txt"));
+            dirBefore = ino(mnt.resolve("dir/sub"));
+            Files.writeString(mnt.resolve("dir/sub/z.txt"), "changed\n");
+            assertEquals(before, ino(mnt.resolve("dir/sub/z.txt")), "copy-up changed the inode number");
+        }
+        assertTrue(Files.exists(upper.resolve("dir/sub/z.txt")), "the write went to the upper");
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            assertEquals(before, ino(mnt.resolve("dir/sub/z.txt")), "the restarted share numbers it anew");
+            assertEquals(dirBefore, ino(mnt.resolve("dir/sub")), "a copied-up directory too");
+            assertEquals("changed\n", Files.readString(mnt.resolve("dir/sub/z.txt")));
+        }
+    }
+
+    @Test
+    void statfsReportsTheUpper() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = Files.createDirectory(layers.path("tmpfs-upper"));
+        Layers.run(List.of("mount", "-t", "tmpfs", "-o", "size=7m", "tmpfs", upper.toString()));
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            assertEquals(Files.getFileStore(upper).getTotalSpace(), Files.getFileStore(mnt).getTotalSpace());
+            assertEquals(7L << 20, Files.getFileStore(mnt).getTotalSpace());
+        } finally {
+            Layers.umount(upper);
+        }
+    }
+
+    @Test
+    void ociLayersMergeAsTheImageDefinesThem() throws Exception {
+        Layers layers = Layers.build();
+        Path oci = layers.path("oci");
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        OverlayOptions readOnly = OverlayOptions.parse(Map.of(OverlayOptions.LOWER,
+                oci.resolve("top") + ":" + oci.resolve("app") + ":" + oci.resolve("base")));
+        assertTrue(readOnly.readonly(), "no upper: read-only");
+        try (OverlayFilesystem fs = new OverlayFilesystem(readOnly); FuseMount m = mount(mnt, fs)) {
+            assertEquals(List.of("app", "app/extra", "app/main", "etc", "etc/config", "usr", "var", "var/cache",
+                    "var/cache/c2"), tree(mnt));
+            assertEquals("app-config\n", Files.readString(mnt.resolve("etc/config")));
+            FileSystemException e = assertThrows(FileSystemException.class,
+                    () -> Files.writeString(mnt.resolve("etc/config"), "x"));
+            assertTrue(e.getMessage().contains("Read-only"), e.getMessage());
+            assertFalse(Files.exists(mnt.resolve("etc/.wh.keep")), "whiteouts are never visible");
+        }
+    }
+
+    @Test
+    void ociWhiteoutsWrittenToTheUpperReadBackAsAnImageLayer() throws Exception {
+        Layers layers = Layers.build();
+        Path oci = layers.path("oci");
+        Path upper = Files.createDirectory(layers.path("layer"));
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        OverlayOptions options = OverlayOptions.parse(Map.of(OverlayOptions.LOWER,
+                oci.resolve("app") + ":" + oci.resolve("base"), OverlayOptions.UPPER, upper.toString(),
+                OverlayOptions.WHITEOUT, "oci"));
+        try (OverlayFilesystem fs = new OverlayFilesystem(options); FuseMount m = mount(mnt, fs)) {
+            Files.delete(mnt.resolve("etc/config"));
+            Files.delete(mnt.resolve("var/cache/c2"));
+            Files.delete(mnt.resolve("var/cache"));
+            Files.createDirectory(mnt.resolve("var/cache"));
+            Files.writeString(mnt.resolve("var/cache/c3"), "c3\n");
+            assertThrows(FileSystemException.class, () -> Files.writeString(mnt.resolve("etc/.wh.x"), ""),
+                    "a .wh. name would be a whiteout");
+        }
+        assertTrue(Files.exists(upper.resolve("etc/.wh.config")));
+        assertTrue(Files.exists(upper.resolve("var/cache/.wh..wh..opq")));
+        // the upper is now a layer: stacked on the others, it shows what the guest left
+        OverlayOptions stacked = OverlayOptions.parse(Map.of(OverlayOptions.LOWER,
+                upper + ":" + oci.resolve("app") + ":" + oci.resolve("base")));
+        try (OverlayFilesystem fs = new OverlayFilesystem(stacked); FuseMount m = mount(mnt, fs)) {
+            assertEquals(List.of("app", "app/main", "etc", "usr", "usr/lib", "usr/lib/libfoo.so", "var",
+                    "var/cache", "var/cache/c3"), tree(mnt));
+        }
+    }
+
+    private static List<String> tree(Path root) throws Exception {
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(p -> !p.equals(root)).map(p -> root.relativize(p).toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void readdirCookiesStayValidWhileTheDirectoryChanges() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS))) {
+            fs.init(java.util.EnumSet.allOf(org.jvirtiofs.api.FsCapability.class));
+            Entry dir = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("dir"));
+            long h = fs.opendir(ROOT, dir.nodeId(), new OpenFlags(0)).handle();
+            List<String> seen = new ArrayList<>();
+            long offset = 0;
+            boolean mutated = false;
+            while (true) {
+                List<DirEntry> batch = new ArrayList<>();
+                fs.readdir(ROOT, dir.nodeId(), h, offset, 4096, e -> batch.size() < 2 && batch.add(e));
+                if (batch.isEmpty()) {
+                    break;
+                }
+                batch.forEach(e -> seen.add(e.name().toString()));
+                offset = batch.get(batch.size() - 1).nextOffset();
+                if (!mutated) {
+                    fs.unlink(ROOT, dir.nodeId(), FileName.of("x.txt"));
+                    fs.mknod(ROOT, dir.nodeId(), FileName.of("added"), 0100644, 0, 0);
+                    mutated = true;
+                }
+            }
+            assertEquals(List.of(".", "..", "new.txt", "sub", "up.txt", "x.txt"), seen.stream().sorted().toList(),
+                    "each name of the listing once, as it was at opendir");
+            fs.releasedir(ROOT, dir.nodeId(), h, new OpenFlags(0));
+            long h2 = fs.opendir(ROOT, dir.nodeId(), new OpenFlags(0)).handle();
+            List<String> again = new ArrayList<>();
+            fs.readdir(ROOT, dir.nodeId(), h2, 0, 4096, e -> again.add(e.name().toString()));
+            assertEquals(List.of(".", "..", "added", "new.txt", "sub", "up.txt"), again.stream().sorted().toList());
+        }
+    }
+
+    @Test
+    void nothingOutsideTheLayersIsReachable() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        Path outside = Files.createDirectory(layers.path("outside"));
+        Files.writeString(outside.resolve("secret"), "secret\n");
+        Files.createSymbolicLink(layers.path("l2").resolve("escape"), outside);
+        Files.createSymbolicLink(upper.resolve("up-escape"), Path.of(".."));
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS))) {
+            for (String name : List.of("escape", "up-escape")) {
+                Entry link = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of(name));
+                assertTrue(link.attr().isSymlink(), name + " is served as a symlink, not followed");
+                FsException e = assertThrows(FsException.class,
+                        () -> fs.lookup(ROOT, link.nodeId(), FileName.of("secret")));
+                assertEquals(Errno.ENOENT, e.errno(), name);
+                assertEquals(Errno.ENOTDIR, assertThrows(FsException.class,
+                        () -> fs.opendir(ROOT, link.nodeId(), new OpenFlags(0))).errno());
+                assertEquals(Errno.ELOOP, assertThrows(FsException.class,
+                        () -> fs.open(ROOT, link.nodeId(), new OpenFlags(OpenFlags.O_RDWR), false)).errno());
+                // a change copies the symlink itself up; it never writes through it
+                assertEquals(Errno.EPERM, assertThrows(FsException.class, () -> fs.setxattr(ROOT, link.nodeId(),
+                        "user.x", "v".getBytes(StandardCharsets.UTF_8), 0, 0)).errno());
+                fs.setattr(ROOT, link.nodeId(), link.attr(), new org.jvirtiofs.api.SetattrValid(
+                        org.jvirtiofs.api.SetattrValid.FATTR_UID), OptionalLong.empty());
+            }
+            assertEquals(Errno.EINVAL, assertThrows(FsException.class,
+                    () -> fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.DOT_DOT)).errno());
+        }
+        assertEquals("secret\n", Files.readString(outside.resolve("secret")));
+        assertTrue(Files.isSymbolicLink(upper.resolve("escape")), "the lower symlink was copied up as one");
+        assertEquals(List.of("secret"), Files.list(outside).map(p -> p.getFileName().toString()).toList());
+    }
+
+    @Test
+    void badOptionsAreOneLineErrors() throws Exception {
+        Layers layers = Layers.build();
+        String l1 = layers.path("l1").toString();
+        assertMessage("lower is required", Map.of(OverlayOptions.UPPER, layers.path("u0").toString()));
+        assertMessage("lower: /nope does not exist", Map.of(OverlayOptions.LOWER, "/nope"));
+        assertMessage("must be absolute", Map.of(OverlayOptions.LOWER, "relative/dir"));
+        assertMessage("is not a directory", Map.of(OverlayOptions.LOWER, layers.path("l2/a.txt").toString()));
+        assertMessage("layers must not overlap", Map.of(OverlayOptions.LOWER, l1,
+                OverlayOptions.UPPER, layers.path("l1/dir").toString()));
+        assertMessage("layers must not overlap", Map.of(OverlayOptions.LOWER, l1 + ":" + l1));
+        assertMessage("whiteout must be overlayfs or oci; got 'aufs'", Map.of(OverlayOptions.LOWER, l1,
+                OverlayOptions.WHITEOUT, "aufs"));
+    }
+
+    private static void assertMessage(String expected, Map<String, ?> options) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new OverlayFilesystemFactory().create(options));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+}
