@@ -78,6 +78,49 @@ public class ShellCommandsTest {
         assertTrue(p.out(), lines[0].matches("TYPE +BUNDLE +HANDOVER +SHARES"));
         assertTrue(p.out(), p.out().matches("(?s).*\nmemory +org\\.jvirtiofs\\.fs\\.memory \\S+ +(yes|no) +0\n.*"));
         assertTrue(p.out(), p.out().matches("(?s).*\npassthrough +org\\.jvirtiofs\\.fs\\.passthrough \\S+ +(yes|no) +0\n.*"));
+        assertTrue(p.out(), p.out().matches("(?s).*\noverlay +org\\.jvirtiofs\\.fs\\.overlay \\S+ +(yes|no) +0\n.*"));
+    }
+
+    @Test
+    public void anOverlayShareMergesLayersAndKeepsTheLowerUntouched() throws Exception {
+        Path base = Files.createDirectories(dir.resolve("base/etc"));
+        Files.writeString(base.resolve("config"), "base");
+        Files.writeString(base.resolve("removed"), "base");
+        Path app = Files.createDirectories(dir.resolve("app/etc"));
+        Files.writeString(app.resolve("config"), "app");
+        Files.writeString(app.resolve(".wh.removed"), "");
+        Path upper = Files.createDirectory(dir.resolve("upper"));
+        Path mnt = Files.createDirectory(dir.resolve("merged"));
+        Printed added = run("share:add img --provider overlay --lower " + dir.resolve("app") + ":" + dir.resolve("base")
+                + " --upper " + upper + " --mountpoint " + mnt + " --cache never -o whiteout=oci");
+        assertEquals("", added.err());
+        awaitRunning("img");
+
+        assertEquals(List.of("config"), list(mnt.resolve("etc")));
+        assertEquals("app", Files.readString(mnt.resolve("etc/config")));
+        Files.writeString(mnt.resolve("etc/config"), "guest");
+        Files.delete(mnt.resolve("etc/config"));
+        assertEquals(List.of(), list(mnt.resolve("etc")));
+        assertEquals("app", Files.readString(app.resolve("config")));
+        assertEquals("base", Files.readString(base.resolve("config")));
+        assertEquals(List.of(".wh.config"), list(upper.resolve("etc")));
+
+        Printed info = run("share:info img");
+        assertTrue(info.out(), info.out().contains("provider   overlay\n"));
+        assertTrue(info.out(), info.out().matches("(?s).*\nlower +" + dir.resolve("app") + ":" + dir.resolve("base") + "\n.*"));
+        assertTrue(info.out(), info.out().matches("(?s).*\nupper +" + upper + "\n.*"));
+        assertTrue(info.out(), info.out().matches("(?s).*\nwhiteout +oci\n.*"));
+
+        Printed overlapping = run("share:add bad --provider overlay --lower " + dir.resolve("app") + " --upper "
+                + dir.resolve("app/etc") + " --mountpoint " + Files.createDirectory(dir.resolve("bad")));
+        assertTrue(overlapping.err(), overlapping.err().matches("share:add: bad is FAILED: .*layers must not overlap: "
+                + ".* \\(the configuration is kept: share:remove bad\\)\n"));
+    }
+
+    private static List<String> list(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

@@ -25,6 +25,9 @@ record ShareArguments(List<String> positional, Map<String, Object> options) {
     static final String READONLY = FilesystemFactory.OPTION_READONLY;
     static final String UID_MAP = "uid-map";
     static final String GID_MAP = "gid-map";
+    /** The overlay provider's layer options. */
+    static final String LOWER = "lower";
+    static final String UPPER = "upper";
 
     /** Keeps immutable copies. */
     ShareArguments {
@@ -90,6 +93,19 @@ record ShareArguments(List<String> positional, Map<String, Object> options) {
         putIfGiven(config, CACHE, flags.cache());
         putIfGiven(config, UID_MAP, flags.uidMap());
         putIfGiven(config, GID_MAP, flags.gidMap());
+        if (!flags.lower().isEmpty()) {
+            List<String> layers = new ArrayList<>();
+            for (String layer : flags.lower().split(":")) {
+                if (layer.isBlank()) {
+                    throw new IllegalArgumentException("--lower: an empty layer in '" + flags.lower() + "'");
+                }
+                layers.add(absolute(cwd, layer));
+            }
+            config.put(LOWER, String.join(":", layers));
+        }
+        if (!flags.upper().isEmpty()) {
+            config.put(UPPER, absolute(cwd, flags.upper()));
+        }
         if (!flags.threads().isEmpty()) {
             config.put(ShareManager.THREADS, count("--threads", flags.threads()));
         }
@@ -159,8 +175,15 @@ record ShareArguments(List<String> positional, Map<String, Object> options) {
      * @param uidMap --uid-map
      * @param gidMap --gid-map
      * @param threads --threads
+     * @param lower --lower, the overlay's lower directories (A:B:C, topmost first)
+     * @param upper --upper, the overlay's upper directory
      */
     record AddFlags(String provider, String socket, String mountpoint, boolean readonly, String cache,
-            String uidMap, String gidMap, String threads) {
+            String uidMap, String gidMap, String threads, String lower, String upper) {
+        /** The flags of the commands that have no overlay layers. */
+        AddFlags(String provider, String socket, String mountpoint, boolean readonly, String cache,
+                String uidMap, String gidMap, String threads) {
+            this(provider, socket, mountpoint, readonly, cache, uidMap, gidMap, threads, "", "");
+        }
     }
 }

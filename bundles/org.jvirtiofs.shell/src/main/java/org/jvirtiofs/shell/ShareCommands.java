@@ -62,6 +62,10 @@ public final class ShareCommands {
             @Parameter(names = {"--gid-map"}, absentValue = "") String gidMap,
             @Descriptor("worker threads per queue, or /dev/fuse readers (default 0: the queue's own thread)")
             @Parameter(names = {"-t", "--threads"}, absentValue = "") String threads,
+            @Descriptor("overlay: the read-only lower directories, topmost first, A:B:C")
+            @Parameter(names = {"--lower"}, absentValue = "") String lower,
+            @Descriptor("overlay: the writable upper directory (without it the overlay is read-only)")
+            @Parameter(names = {"--upper"}, absentValue = "") String upper,
             @Descriptor("a provider option key=value (e.g. -o xattr=true); repeat -o for more")
             @Parameter(names = {"-o", "--option"}, absentValue = "") String option,
             @Descriptor("NAME (the share's name and virtiofs tag), then DIR (the host directory to serve; "
@@ -69,7 +73,7 @@ public final class ShareCommands {
         CommandErrors.run("share:add", System.err, () -> {
             ShareArguments args = ShareArguments.parse(option, Arrays.asList(words));
             ShareArguments.AddFlags flags = new ShareArguments.AddFlags(provider, socket, mountpoint, readonly,
-                    cache, uidMap, gidMap, threads);
+                    cache, uidMap, gidMap, threads, lower, upper);
             Path cwd = session.currentDir() != null ? session.currentDir() : Path.of("").toAbsolutePath();
             Map<String, Object> config = args.addConfiguration(flags, cwd);
             ShareInfo added = manager.add(args.name(), config);

@@ -39,7 +39,7 @@ class ShareCommandsTest {
     @Test
     void addPassesTheConfigurationAndPrintsTheShareLine() {
         Console c = Console.run(() -> commands.add(SESSION, "", "/run/w.sock", "", true, "never", "", "", "",
-                "xattr=true", "web", "srv/web"));
+                "", "", "xattr=true", "web", "srv/web"));
         assertEquals(Map.of("source", "/home/op/srv/web", "socket", "/run/w.sock", "readonly", true, "cache", "never",
                 "xattr", "true"), manager.lastAdd);
         assertTrue(c.out.startsWith("NAME "), c.out);
@@ -47,12 +47,24 @@ class ShareCommandsTest {
     }
 
     @Test
+    void addTakesOverlayLayersFromTheShellsDirectory() {
+        Console c = Console.run(() -> commands.add(SESSION, "overlay", "/run/o.sock", "", false, "", "", "", "",
+                "base:/srv/app:top", "up", "", "img"));
+        assertEquals("", c.err);
+        assertEquals(Map.of("provider", "overlay", "socket", "/run/o.sock",
+                "lower", "/home/op/base:/srv/app:/home/op/top", "upper", "/home/op/up"), manager.lastAdd);
+        Console bad = Console.run(() -> commands.add(SESSION, "overlay", "/run/o.sock", "", false, "", "", "", "",
+                "a::b", "", "", "img"));
+        assertEquals("share:add: --lower: an empty layer in 'a::b'\n", bad.err);
+    }
+
+    @Test
     void addErrorsAreOneLinePrefixedWithTheCommand() {
         manager.add("web", Map.of("mountpoint", "/m"));
-        Console dup = Console.run(() -> commands.add(SESSION, "", "", "/m2", false, "", "", "", "", "", "web", "/srv"));
+        Console dup = Console.run(() -> commands.add(SESSION, "", "", "/m2", false, "", "", "", "", "", "", "", "web", "/srv"));
         assertEquals("", dup.out);
         assertEquals("share:add: a share named web exists\n", dup.err);
-        Console bad = Console.run(() -> commands.add(SESSION, "", "", "/m2", false, "", "", "", "", "", "x", "/srv",
+        Console bad = Console.run(() -> commands.add(SESSION, "", "", "/m2", false, "", "", "", "", "", "", "", "x", "/srv",
                 "-o", "oops"));
         assertEquals("share:add: bad option 'oops': expected key=value\n", bad.err);
     }
@@ -66,7 +78,7 @@ class ShareCommandsTest {
                         Map.of());
             }
         });
-        Console c = Console.run(() -> failing.add(SESSION, "memory", "", "/m", false, "", "", "", "", "", "m"));
+        Console c = Console.run(() -> failing.add(SESSION, "memory", "", "/m", false, "", "", "", "", "", "", "", "m"));
         assertTrue(c.out.contains("m     FAILED  memory"), c.out);
         assertEquals("share:add: m is FAILED: provider memory refused (the configuration is kept: share:remove m)\n",
                 c.err);
