@@ -35,6 +35,17 @@ public record GuestImage(Path kernel, Path initrd, String release, Path fsbatter
         }
     }
 
+    /** Builds (or finds cached) the guest for a script given as text. */
+    public static GuestImage withScriptText(String text) throws IOException, InterruptedException {
+        Path script = Files.createTempFile("jvirtiofs-guest-", ".sh");
+        try {
+            Files.writeString(script, text);
+            return build(script);
+        } finally {
+            Files.deleteIfExists(script);
+        }
+    }
+
     private static GuestImage build(Path script) throws IOException, InterruptedException {
         Path err = Files.createTempFile("jvirtiofs-build-guest", ".log");
         try {
