@@ -28,8 +28,6 @@ final class Node {
     volatile byte[] name;
     /** The lower inode's link count when it was found: more than one may need the link index. */
     volatile int lowerNlink;
-    /** The lower object's identity, for a non-directory that has one. */
-    volatile Key lowerKey;
     // guarded by the node table
     long lookups;
     int pins;

@@ -776,8 +776,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
             if (!e.name().isDotOrDotDot()) {
                 try {
                     entry = lookup(d.dir(), e.name().toByteArray());
-                } catch (FsException | PosixException ex) {
-                    // gone since opendir: a negative entry, the listing goes on
+                } catch (FsException | PosixException | RuntimeException ex) {
+                    // gone since opendir (or a bug the lookup itself would report): the listing goes on
                 }
             }
             if (!sink.add(e, entry)) {

@@ -53,21 +53,8 @@ final class Tree implements AutoCloseable {
     private final List<Integer> lowerRoots = new ArrayList<>();
     private final Map<Long, Node> byId = new ConcurrentHashMap<>();
     private final Map<Node.Key, Node> byKey = new HashMap<>();
-    /** Lower hard-linked files already copied up: their upper copy, linked in for the other names. */
-    private final Map<Node.Key, LinkedCopy> linkIndex = new HashMap<>();
+    private final WorkDir work;
     private long nextId = FuseFilesystem.FUSE_ROOT_ID + 1;
-
-    /** An upper copy of a hard-linked lower file, and how many of its lower names are linked to it. */
-    private static final class LinkedCopy {
-        final int fd;
-        final int lowerNlink;
-        int linkedNames = 1;
-
-        LinkedCopy(int fd, int lowerNlink) {
-            this.fd = fd;
-            this.lowerNlink = lowerNlink;
-        }
-    }
 
     Tree(OverlayOptions options) throws PosixException {
         this.options = options;
@@ -100,6 +87,7 @@ final class Tree implements AutoCloseable {
             root.lookups = 1;
             byId.put(root.id, root);
             byKey.put(root.key, root);
+            work = options.readonly() ? null : new WorkDir(host, upper);
         } catch (PosixException | RuntimeException e) {
             Host.close(upper);
             lowerRoots.forEach(Host::close);
@@ -233,50 +221,50 @@ final class Tree implements AutoCloseable {
      */
     Found resolveForChange(Node parent, byte[] name) throws FsException, PosixException {
         Found f = resolve(parent, name);
-        if (needsLink(f)) {
+        byte[] index = indexedCopy(f);
+        if (index != null) {
             f.close();
-            linkCopy(parent, name, f);
+            linkCopy(parent, name, index);
             f = resolve(parent, name);
         }
         return f;
     }
 
     /** Whether {@code f} is a lower-only name of a hard-linked file already copied up. */
-    boolean needsLink(Found f) {
-        if (f.upper != null || f.lower == null || f.lower.isDirectory() || f.lower.nlink() < 2) {
-            return false;
-        }
-        synchronized (this) {
-            return linkIndex.containsKey(keyOf(f));
-        }
+    boolean needsLink(Found f) throws PosixException {
+        return indexedCopy(f) != null;
     }
 
-    private void linkCopy(Node parent, byte[] name, Found f) throws FsException, PosixException {
+    /** The index entry of the upper copy when {@code f} is a lower-only name of a copied-up hard link. */
+    private byte[] indexedCopy(Found f) throws PosixException {
+        if (work == null || f.upper != null || f.lower == null || f.lower.isDirectory() || f.lower.nlink() < 2) {
+            return null;
+        }
+        return work.copyOf(f.lowerFd, f.lowerLayer, f.lower);
+    }
+
+    /** Links the indexed upper copy {@code index} of a hard-linked lower file as {@code name}. */
+    private void linkCopy(Node parent, byte[] name, byte[] index) throws FsException, PosixException {
         checkWritable();
         copyUp(parent);
-        LinkedCopy copy;
-        synchronized (this) {
-            copy = linkIndex.get(keyOf(f));
-        }
         Stat before = Fs.fstat(parent.upperFd);
-        link(copy.fd, parent.upperFd, name);
+        work.linkCopy(index, parent.upperFd, name);
         restoreTimes(parent.upperFd, before);
-        synchronized (this) {
-            copy.linkedNames++;
-        }
     }
 
-    /** The link count the guest sees: lower names of a copied-up hard link count until linked. */
+    /**
+     * The link count the guest sees: 1 for a merged directory, as overlayfs reports it; for the
+     * upper copy of a hard-linked lower file, its upper names plus the lower names not linked
+     * to it yet (the index's own link not counted).
+     */
     int nlinkOf(Node n, Stat st) {
         if (n.isMerged()) {
             return 1;
         }
-        if (n.upperFd >= 0 && n.lowerNlink > 1) {
-            synchronized (this) {
-                LinkedCopy c = n.lowerKey == null ? null : linkIndex.get(n.lowerKey);
-                if (c != null) {
-                    return st.nlink() + Math.max(0, c.lowerNlink - c.linkedNames);
-                }
+        if (work != null && n.upperFd >= 0 && st.nlink() >= 2 && st.isRegularFile()) {
+            int[] links = work.links(n.upperFd);
+            if (links != null) {
+                return st.nlink() - 1 + Math.max(0, links[1] - links[0]);
             }
         }
         return st.nlink();
@@ -317,7 +305,6 @@ final class Tree implements AutoCloseable {
                 }
                 if (f.lower != null && !f.lower.isDirectory()) {
                     n.lowerNlink = f.lower.nlink();
-                    n.lowerKey = new Node.Key(f.lowerLayer, f.lower.dev(), f.lower.ino());
                 }
                 n.key = key;
                 n.lookups = 1;
@@ -421,31 +408,25 @@ final class Tree implements AutoCloseable {
             throw FsException.of(Errno.ESTALE, "a removed file cannot be copied up");
         }
         copyUp(p);
-        LinkedCopy linked = null;
-        if (!n.isDirectory() && n.lowerNlink > 1) {
-            synchronized (this) {
-                linked = linkIndex.get(n.key);
-            }
-        }
         int fd;
-        if (linked != null) {
+        if (!n.isDirectory() && n.lowerNlink > 1 && work != null) {
+            // one upper copy for every name of a lower hard link, found through the index
+            int lower = n.lowerObject();
+            Stat lst = Fs.fstat(lower);
+            byte[] index = work.copyOf(lower, n.key.layer(), lst);
             Stat before = Fs.fstat(p.upperFd);
-            link(linked.fd, p.upperFd, name);
-            restoreTimes(p.upperFd, before);
-            synchronized (this) {
-                linked.linkedNames++;
+            if (index == null) {
+                fd = copyObject(p.upperFd, name, lower, n.ino);
+                work.index(fd, lower, n.key.layer(), lst);
+            } else {
+                work.linkCopy(index, p.upperFd, name);
+                fd = host.find(p.upperFd, name);
             }
-            fd = host.find(p.upperFd, name);
+            restoreTimes(p.upperFd, before);
         } else {
             fd = copyObject(p.upperFd, name, n.lowerObject(), n.ino);
         }
         Stat st = Fs.fstat(fd);
-        if (!n.isDirectory() && n.lowerNlink > 1 && linked == null) {
-            synchronized (this) {
-                linkIndex.put(n.key, new LinkedCopy(Io.dup(fd), n.lowerNlink));
-            }
-            n.lowerKey = n.key;
-        }
         n.upperFd = fd;
         rekey(n, new Node.Key(0, st.dev(), st.ino()));
         LOG.debug("copied up {} as upper inode {}", new String(name, java.nio.charset.StandardCharsets.UTF_8), st.ino());
@@ -502,9 +483,9 @@ final class Tree implements AutoCloseable {
                 if (e.errno() != Errno.EOPNOTSUPP && e.errno() != Errno.EISDIR && e.errno() != Errno.EINVAL) {
                     throw e;
                 }
-                // no O_TMPFILE here: build it under a hidden name and rename it in whole
-                tmpName = (".wh..jvirtiofs-copyup-" + ino).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-                tmp = host.openChild(dir, tmpName, OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, 0600);
+                // no O_TMPFILE here: build it in the work directory and rename it in whole
+                tmpName = work.tempName();
+                tmp = host.openChild(work.fd(), tmpName, OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_WRONLY, 0600);
             }
             copyData(in, tmp, st.size());
             copyAttributes(src, st, tmp);
@@ -512,13 +493,13 @@ final class Tree implements AutoCloseable {
             if (tmpName == null) {
                 Fs.linkat(AtFlags.AT_FDCWD, Host.proc(tmp), dir, name, AtFlags.AT_SYMLINK_FOLLOW);
             } else {
-                Fs.renameat2(dir, tmpName, dir, name, 0);
+                Fs.renameat2(work.fd(), tmpName, dir, name, 0);
                 tmpName = null;
             }
         } finally {
             if (tmpName != null) {
                 try {
-                    Fs.unlinkat(dir, tmpName, 0);
+                    Fs.unlinkat(work.fd(), tmpName, 0);
                 } catch (PosixException e) {
                     LOG.warn("cannot remove an unfinished copy-up: {}", e.getMessage());
                 }
@@ -628,18 +609,33 @@ final class Tree implements AutoCloseable {
     void remove(Node parent, byte[] name, Found f) throws FsException, PosixException {
         copyUp(parent);
         int dir = parent.upperFd;
-        if (f.upper != null) {
-            if (f.upper.isDirectory()) {
-                clearWhiteouts(f.upperFd);
-                Fs.unlinkat(dir, name, AtFlags.AT_REMOVEDIR);
-            } else {
-                Fs.unlinkat(dir, name, 0);
-            }
-        }
-        if (f.lower != null) {
+        boolean dirUp = f.upper != null && f.upper.isDirectory();
+        if (f.lower == null) {
+            removeUpper(dir, name, dirUp);
+        } else if (f.upper == null) {
+            host.whiteout(dir, name, options.whiteout());
+        } else if (options.whiteout() == WhiteoutFormat.OCI) {
+            host.whiteout(dir, name, options.whiteout()); // first: from now on the name is gone
+            removeUpper(dir, name, dirUp);
+        } else if (!work.replaceWithWhiteout(dir, name)) {
+            removeUpper(dir, name, dirUp); // no RENAME_WHITEOUT on this filesystem
             host.whiteout(dir, name, options.whiteout());
         }
         orphan(parent, name, f);
+    }
+
+    private void removeUpper(int dir, byte[] name, boolean directory) throws FsException, PosixException {
+        if (directory) {
+            int fd = host.openChild(dir, name, OpenFlags.O_PATH | OpenFlags.O_DIRECTORY, 0);
+            try {
+                clearWhiteouts(fd);
+            } finally {
+                Host.close(fd);
+            }
+            Fs.unlinkat(dir, name, AtFlags.AT_REMOVEDIR);
+        } else {
+            Fs.unlinkat(dir, name, 0);
+        }
     }
 
     /** The node found as {@code name} in {@code parent} no longer has that name. */
@@ -686,8 +682,9 @@ final class Tree implements AutoCloseable {
         clear();
         Host.close(root.upperFd);
         lowerRoots.forEach(Host::close);
-        linkIndex.values().forEach(c -> Host.close(c.fd));
-        linkIndex.clear();
+        if (work != null) {
+            work.close();
+        }
         host.close();
     }
 }

@@ -63,6 +63,34 @@ class OverlayBehaviourTest {
     }
 
     @Test
+    void hardLinksOfALowerFileStayOneFileAcrossARestart() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        Files.createDirectories(upper.resolve(".wh..wh.jvfs/tmp-1-1/sub"));
+        Files.writeString(upper.resolve(".wh..wh.jvfs/tmp-1-1/sub/left"), "from an interrupted removal");
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            assertFalse(Files.exists(upper.resolve(".wh..wh.jvfs/tmp-1-1")), "leftovers are purged at start");
+            Files.writeString(mnt.resolve("hl1"), "changed\n");
+            assertEquals(2, Files.getAttribute(mnt.resolve("hl1"), "unix:nlink"));
+            assertEquals(List.of("a.txt", "big.bin", "colored", "deldir", "dir", "emptydir", "hl1", "hl2", "link",
+                    "mode600", "opq", "upper.txt"), Files.list(mnt).map(p -> p.getFileName().toString()).sorted().toList(),
+                    "the work directory is never listed");
+        }
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            assertEquals("changed\n", Files.readString(mnt.resolve("hl2")), "the other name, reached after a restart");
+            assertEquals(ino(mnt.resolve("hl1")), ino(mnt.resolve("hl2")));
+            assertEquals(2, Files.getAttribute(mnt.resolve("hl2"), "unix:nlink"));
+            Files.delete(mnt.resolve("hl1"));
+            assertEquals(1, Files.getAttribute(mnt.resolve("hl2"), "unix:nlink"));
+            assertEquals("changed\n", Files.readString(mnt.resolve("hl2")));
+        }
+        assertEquals("hard\n", Files.readString(layers.path("l2/hl1")), "the lower is untouched");
+    }
+
+    @Test
     void statfsReportsTheUpper() throws Exception {
         Layers layers = Layers.build();
         Path upper = Files.createDirectory(layers.path("tmpfs-upper"));
