@@ -50,6 +50,10 @@ step overwrite-big dd if=/dev/zero of=big.bin bs=4096 count=1 seek=10 conv=notru
 step md5-big md5sum big.bin
 step truncate-colored sh -c ': > colored'
 step size-colored stat -c %s colored
+exec 3< dir/sub/z.txt
+step write-while-open sh -c 'echo changed > dir/sub/z.txt'
+step read-old-open cat <&3
+exec 3<&-
 
 echo "== hard links"
 step append-hl1 sh -c 'echo linked >> hl1'

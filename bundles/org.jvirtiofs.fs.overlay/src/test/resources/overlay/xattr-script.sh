@@ -21,4 +21,11 @@ step get-removed getfattr -d -m - colored
 step remove-missing setfattr -x user.none mode600
 step set-dir setfattr -n user.tag -v d opq
 step list-dir getfattr -d -m - opq
-step set-private setfattr -n trusted.overlay.opaque -v y upper-dir-x
+step set-private setfattr -n trusted.overlay.opaque -v y opq
+step list-private getfattr -d -m - opq
+step get-escaped getfattr --only-values -n trusted.overlay.opaque opq
+step list-after ls -a opq
+step remove-escaped setfattr -x trusted.overlay.opaque opq
+step list-removed getfattr -d -m - opq
+step set-trusted setfattr -n trusted.color -v green mode600
+step get-trusted getfattr -d -m - mode600

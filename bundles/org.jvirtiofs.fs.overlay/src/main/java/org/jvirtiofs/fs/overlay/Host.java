@@ -47,10 +47,33 @@ final class Host implements AutoCloseable {
                 OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
     }
 
-    /** Whether {@code name} is an xattr the overlay keeps for itself, never shown to the guest. */
+    /** An overlay xattr the guest set: stored escaped, as overlayfs (Linux 6.7+) stores it for nested overlays. */
+    static final String ESCAPED_XATTRS = OVERLAY_XATTRS + "overlay.";
+
+    /**
+     * Whether the host xattr {@code name} is one the overlay keeps for itself, never shown to the
+     * guest: overlayfs's own (but escaped ones) and ours.
+     */
     boolean isPrivateXattr(String name) {
-        return name.startsWith(OVERLAY_XATTRS) || name.startsWith("trusted.jvirtiofs.")
-                || name.startsWith("user.jvirtiofs.");
+        return (name.startsWith(OVERLAY_XATTRS) && !name.startsWith(ESCAPED_XATTRS)) || isOwnXattr(name);
+    }
+
+    /** Whether {@code name} is one of this overlay's own xattrs, which the guest may not set. */
+    static boolean isOwnXattr(String name) {
+        return name.startsWith("trusted.jvirtiofs.") || name.startsWith("user.jvirtiofs.");
+    }
+
+    /** The host name of the guest's xattr {@code name}: {@code trusted.overlay.X} is escaped. */
+    static String xattrToHost(String name) {
+        return name.startsWith(OVERLAY_XATTRS) ? ESCAPED_XATTRS + name.substring(OVERLAY_XATTRS.length()) : name;
+    }
+
+    /** The guest's name of the host xattr {@code name}, or null if the guest does not see it. */
+    String xattrToGuest(String name) {
+        if (name.startsWith(ESCAPED_XATTRS)) {
+            return OVERLAY_XATTRS + name.substring(ESCAPED_XATTRS.length());
+        }
+        return isPrivateXattr(name) ? null : name;
     }
 
     /** Opens the single component {@code name} in the directory open on {@code dirFd}, confined. */

@@ -67,8 +67,47 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private final Map<Long, Object> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
-    /** An open file: the host fd and the flags it was opened with. */
-    private record OpenFile(int fd, int flags) {
+    /**
+     * An open file: the host fd and the flags it was opened with. A file opened read-only on a
+     * lower layer moves to the upper copy once there is one, so it sees the writes made through
+     * other opens, as with overlayfs (the lower fd stays open until release: a read may be using it).
+     */
+    private final class OpenFile {
+        private final Node node;
+        private final int flags;
+        private volatile int fd;
+        private volatile int lowerFd = -1;
+
+        OpenFile(Node node, int fd, int flags) {
+            this.node = node;
+            this.fd = fd;
+            this.flags = flags;
+            if (node != null && node.upperFd < 0) {
+                lowerFd = fd;
+            }
+        }
+
+        int flags() {
+            return flags;
+        }
+
+        int fd() throws FsException {
+            if (lowerFd >= 0 && fd == lowerFd && node.upperFd >= 0) {
+                synchronized (this) {
+                    if (fd == lowerFd) {
+                        fd = host(() -> tree.host.reopen(node.upperFd, flags));
+                    }
+                }
+            }
+            return fd;
+        }
+
+        void close() {
+            Host.close(fd);
+            if (lowerFd != fd) {
+                Host.close(lowerFd);
+            }
+        }
     }
 
     /** An open directory: its merged listing, taken at opendir. */
@@ -134,7 +173,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private void closeHandles() {
         for (Object h : handles.values()) {
             if (h instanceof OpenFile f) {
-                Host.close(f.fd());
+                f.close();
             }
         }
         handles.clear();
@@ -555,7 +594,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             });
         }
         int fd = host(() -> tree.host.reopen(n.fd(), host));
-        return new OpenReply(add(new OpenFile(fd, host)), openFlags);
+        return new OpenReply(add(new OpenFile(n, fd, host)), openFlags);
     }
 
     @Override
@@ -581,7 +620,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 throw e2;
             }
         }
-        return new CreateReply(entry, new OpenReply(add(new OpenFile(opened[0], host)), openFlags));
+        return new CreateReply(entry, new OpenReply(add(new OpenFile(null, opened[0], host)), openFlags));
     }
 
     private long add(Object handle) {
@@ -667,7 +706,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
     public void release(Context ctx, long nodeId, long handle, org.jvirtiofs.api.OpenFlags flags,
             boolean flush, boolean flockRelease, long lockOwner) {
         if (handles.remove(handle) instanceof OpenFile f) {
-            Host.close(f.fd());
+            f.close();
         }
     }
 
@@ -810,31 +849,40 @@ public final class OverlayFilesystem implements FuseFilesystem {
 
     // ---------------------------------------------------------------- xattrs
 
-    private Node xattrNode(long nodeId, String name) throws FsException {
+    private Node xattrNode(long nodeId) throws FsException {
         if (!tree.options.xattr()) {
             throw FsException.of(Errno.ENOSYS); // Linux stops asking and answers EOPNOTSUPP
         }
-        Node n = tree.get(nodeId);
-        if (name != null && tree.host.isPrivateXattr(name)) {
-            throw FsException.of(Errno.ENODATA);
+        return tree.get(nodeId);
+    }
+
+    /**
+     * The host name of a guest xattr: overlayfs's {@code trusted.overlay.*} are escaped as the
+     * kernel escapes them; the overlay's own are refused with {@code ownErrno}.
+     */
+    private static String hostXattr(String name, int ownErrno) throws FsException {
+        if (Host.isOwnXattr(name)) {
+            throw FsException.of(ownErrno);
         }
-        return n;
+        return Host.xattrToHost(name);
     }
 
     @Override
     public byte[] getxattr(Context ctx, long nodeId, String name, int size) throws FsException {
-        Node n = xattrNode(nodeId, name);
-        return host(() -> Xattrs.getxattr(Host.proc(n.fd()), name, true));
+        Node n = xattrNode(nodeId);
+        String host = hostXattr(name, Errno.ENODATA);
+        return host(() -> Xattrs.getxattr(Host.proc(n.fd()), host, true));
     }
 
     @Override
     public byte[] listxattr(Context ctx, long nodeId, int size) throws FsException {
-        Node n = xattrNode(nodeId, null);
+        Node n = xattrNode(nodeId);
         return host(() -> {
             StringBuilder list = new StringBuilder();
             for (String x : Xattrs.listxattr(Host.proc(n.fd()), true)) {
-                if (!tree.host.isPrivateXattr(x)) {
-                    list.append(x).append('\0');
+                String guest = tree.host.xattrToGuest(x);
+                if (guest != null) {
+                    list.append(guest).append('\0');
                 }
             }
             return list.toString().getBytes(StandardCharsets.UTF_8);
@@ -845,13 +893,11 @@ public final class OverlayFilesystem implements FuseFilesystem {
     public void setxattr(Context ctx, long nodeId, String name, byte[] value, int flags, int extFlags)
             throws FsException {
         tree.checkWritable();
-        Node n = xattrNode(nodeId, null);
-        if (tree.host.isPrivateXattr(name)) {
-            throw FsException.of(Errno.EPERM);
-        }
+        Node n = xattrNode(nodeId);
+        String host = hostXattr(name, Errno.EPERM);
         changing(() -> {
             tree.copyUp(n);
-            Xattrs.setxattr(Host.proc(n.upperFd), name, value, flags, true);
+            Xattrs.setxattr(Host.proc(n.upperFd), host, value, flags, true);
             return null;
         });
     }
@@ -859,12 +905,13 @@ public final class OverlayFilesystem implements FuseFilesystem {
     @Override
     public void removexattr(Context ctx, long nodeId, String name) throws FsException {
         tree.checkWritable();
-        Node n = xattrNode(nodeId, name);
+        Node n = xattrNode(nodeId);
+        String host = hostXattr(name, Errno.ENODATA);
         changing(() -> {
             // copy up only what has the attribute: removing a missing one changes nothing
-            Xattrs.getxattr(Host.proc(n.fd()), name, true);
+            Xattrs.getxattr(Host.proc(n.fd()), host, true);
             tree.copyUp(n);
-            Xattrs.removexattr(Host.proc(n.upperFd), name, true);
+            Xattrs.removexattr(Host.proc(n.upperFd), host, true);
             return null;
         });
     }
