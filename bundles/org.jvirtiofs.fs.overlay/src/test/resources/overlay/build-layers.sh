@@ -27,6 +27,10 @@ head -c 1048576 /dev/urandom > big.bin
 echo f1 > deldir/f1
 echo f2 > deldir/f2
 touch -d '2001-02-03 04:05:06' a.txt dir/x.txt colored
+mkdir many tdir
+i=0
+while [ $i -lt 400 ]; do : > "many/file-$i"; i=$((i + 1)); done
+echo t1 > tdir/t1
 
 cd "$d/l1"
 echo alpha-top > a.txt
@@ -37,6 +41,12 @@ mknod gone.txt c 0 0
 setfattr -n trusted.overlay.opaque -v y opq
 echo new-in-opq > opq/new.txt
 touch -d '2001-02-03 04:05:06' a.txt dir/x.txt
+mkdir many tdir
+i=350
+while [ $i -lt 500 ]; do echo top > "many/file-$i"; i=$((i + 1)); done
+i=0
+while [ $i -lt 350 ]; do mknod "many/file-$i" c 0 0; i=$((i + 7)); done
+mknod tdir/t1 c 0 0
 
 cd "$d/u0"
 echo upper > upper.txt

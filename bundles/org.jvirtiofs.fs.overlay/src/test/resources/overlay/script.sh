@@ -33,6 +33,11 @@ echo "root: $(list .)"
 echo "dir: $(list dir)"
 echo "opq: $(list opq)"
 
+echo "many: $(ls many | wc -l) $(ls many | md5sum | cut -c1-32)"
+step cat-many-top cat many/file-499
+step cat-many-gone cat many/file-7
+step cat-many-low cat many/file-8
+
 echo "== copy-up"
 i1=$(stat -c %i a.txt)
 m1=$(stat -c %Y a.txt)
@@ -54,6 +59,15 @@ exec 3< dir/sub/z.txt
 step write-while-open sh -c 'echo changed > dir/sub/z.txt'
 step read-old-open cat <&3
 exec 3<&-
+
+step link-lower ln mode600 mode600-link
+step nlink-new stat -c %h mode600 mode600-link
+step mkfifo mkfifo pipe
+step fifo-type sh -c '[ -p pipe ] && echo fifo'
+step touch-ref touch -r colored dir/sub/z.txt
+same mtime-ref "$(stat -c %Y colored)" "$(stat -c %Y dir/sub/z.txt)"
+step rm-many sh -c 'rm many/file-1*'
+echo "many: $(ls many | wc -l) $(ls many | md5sum | cut -c1-32)"
 
 echo "== hard links"
 step append-hl1 sh -c 'echo linked >> hl1'
@@ -101,8 +115,11 @@ step rmdir-dir2 rmdir dir2
 echo "root: $(list .)"
 
 echo "== tree"
-find . | sort | while read -r p; do
-    if [ -L "$p" ]; then
+echo "many: $(ls -la many | grep -v '^total' | sed 's/  */ /g' | cut -d' ' -f1,2,5,9 | md5sum | cut -c1-32)"
+find . -path ./many -prune -o -print | sort | while read -r p; do
+    if [ -p "$p" ]; then
+        echo "$p p $(stat -c '%a %u %g' "$p")"
+    elif [ -L "$p" ]; then
         echo "$p l $(readlink "$p")"
     elif [ -d "$p" ]; then
         echo "$p d $(stat -c '%a %u %g' "$p")"

@@ -32,7 +32,7 @@ class OverlayDifferentialTest {
         String kernelXattrs;
         try {
             kernel = Layers.script("script.sh", kernelMnt);
-            kernelXattrs = Layers.script("xattr-script.sh", kernelMnt);
+            kernelXattrs = Layers.script("host-script.sh", kernelMnt);
         } finally {
             Layers.umount(kernelMnt);
         }
@@ -42,7 +42,7 @@ class OverlayDifferentialTest {
         try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(layers.upperCopy("ours-upper"), format));
                 FuseMount mount = FuseMount.mount(oursMnt, fs, MountOptions.defaults().withReaders(2))) {
             ours = Layers.script("script.sh", oursMnt);
-            oursXattrs = Layers.script("xattr-script.sh", oursMnt);
+            oursXattrs = Layers.script("host-script.sh", oursMnt);
         }
 
         assertEquals(kernel, ours);
@@ -65,11 +65,11 @@ class OverlayDifferentialTest {
         }
         if (format == WhiteoutFormat.OCI) {
             assertEquals(List.of(), devices, "OCI whiteouts are files, and the 0/0 device under dir went with dir");
-            assertEquals(List.of(".wh..wh..opq", ".wh.dir", ".wh.emptydir"), oci);
+            assertTrue(oci.containsAll(List.of(".wh..wh..opq", ".wh.dir", ".wh.emptydir", ".wh.file-10")), oci.toString());
         } else {
             assertEquals(List.of(), oci, "overlayfs whiteouts are 0/0 devices");
-            assertEquals(List.of(upper.resolve("dir").toString(), upper.resolve("emptydir").toString()),
-                    devices.stream().sorted().toList());
+            assertTrue(devices.containsAll(List.of(upper.resolve("dir").toString(), upper.resolve("emptydir").toString(),
+                    upper.resolve("many/file-10").toString())), devices.toString());
         }
         try (Stream<Path> entries = Files.list(work)) {
             List<String> names = entries.map(p -> p.getFileName().toString()).toList();

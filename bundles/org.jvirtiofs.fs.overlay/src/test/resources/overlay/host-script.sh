@@ -1,5 +1,6 @@
 #!/bin/sh
-# The xattr part of the differential script (needs getfattr/setfattr): sh xattr-script.sh DIR
+# The part of the differential script that needs GNU tools (getfattr/setfattr, mv -T, touch -d),
+# run on the host only, after script.sh: sh host-script.sh DIR
 cd "$1" || exit 1
 LC_ALL=C
 export LC_ALL
@@ -29,3 +30,10 @@ step remove-escaped setfattr -x trusted.overlay.opaque opq
 step list-removed getfattr -d -m - opq
 step set-trusted setfattr -n trusted.color -v green mode600
 step get-trusted getfattr -d -m - mode600
+step mv-onto-empty-merged mv -T newdir2 tdir
+step list-tdir ls -a tdir
+step cat-tdir-f cat tdir/f
+step touch-lower touch -d '2010-05-06 07:08:09' big.bin
+step mtime-lower stat -c %Y big.bin
+step touch-dir touch -d '2011-05-06 07:08:09' opq
+step mtime-dir stat -c %Y opq
