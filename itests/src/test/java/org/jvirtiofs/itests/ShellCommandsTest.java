@@ -89,25 +89,29 @@ public class ShellCommandsTest {
         Path app = Files.createDirectories(dir.resolve("app/etc"));
         Files.writeString(app.resolve("config"), "app");
         Files.writeString(app.resolve(".wh.removed"), "");
+        Path top = Files.createDirectories(dir.resolve("top/etc"));
+        Files.writeString(top.resolve("motd"), "top");
         Path upper = Files.createDirectory(dir.resolve("upper"));
         Path mnt = Files.createDirectory(dir.resolve("merged"));
-        Printed added = run("share:add img --provider overlay --lower " + dir.resolve("app") + ":" + dir.resolve("base")
+        Printed added = run("share:add img --provider overlay --lower " + dir.resolve("top") + ":" + dir.resolve("app")
+                + ":" + dir.resolve("base")
                 + " --upper " + upper + " --mountpoint " + mnt + " --cache never -o whiteout=oci");
         assertEquals("", added.err());
         awaitRunning("img");
 
-        assertEquals(List.of("config"), list(mnt.resolve("etc")));
+        assertEquals(List.of("config", "motd"), list(mnt.resolve("etc")));
         assertEquals("app", Files.readString(mnt.resolve("etc/config")));
         Files.writeString(mnt.resolve("etc/config"), "guest");
         Files.delete(mnt.resolve("etc/config"));
-        assertEquals(List.of(), list(mnt.resolve("etc")));
+        assertEquals(List.of("motd"), list(mnt.resolve("etc")));
         assertEquals("app", Files.readString(app.resolve("config")));
         assertEquals("base", Files.readString(base.resolve("config")));
         assertEquals(List.of(".wh.config"), list(upper.resolve("etc")));
 
         Printed info = run("share:info img");
         assertTrue(info.out(), info.out().contains("provider   overlay\n"));
-        assertTrue(info.out(), info.out().matches("(?s).*\nlower +" + dir.resolve("app") + ":" + dir.resolve("base") + "\n.*"));
+        assertTrue(info.out(), info.out().matches("(?s).*\nlower +" + dir.resolve("top") + ":" + dir.resolve("app") + ":"
+                + dir.resolve("base") + "\n.*"));
         assertTrue(info.out(), info.out().matches("(?s).*\nupper +" + upper + "\n.*"));
         assertTrue(info.out(), info.out().matches("(?s).*\nwhiteout +oci\n.*"));
 

@@ -91,7 +91,7 @@ class OverlayBehaviourTest {
     }
 
     @Test
-    void statfsReportsTheUpper() throws Exception {
+    void anUpperOnAnotherFilesystemReportsItsStatfsAndTakesCopyUps() throws Exception {
         Layers layers = Layers.build();
         Path upper = Files.createDirectory(layers.path("tmpfs-upper"));
         Layers.run(List.of("mount", "-t", "tmpfs", "-o", "size=7m", "tmpfs", upper.toString()));
@@ -100,6 +100,40 @@ class OverlayBehaviourTest {
                 FuseMount m = mount(mnt, fs)) {
             assertEquals(Files.getFileStore(upper).getTotalSpace(), Files.getFileStore(mnt).getTotalSpace());
             assertEquals(7L << 20, Files.getFileStore(mnt).getTotalSpace());
+            // data crosses filesystems (copy_file_range gives EXDEV: copied through a buffer)
+            byte[] big = Files.readAllBytes(layers.path("l2/big.bin"));
+            try (var out = Files.newOutputStream(mnt.resolve("big.bin"), java.nio.file.StandardOpenOption.APPEND)) {
+                out.write('!');
+            }
+            byte[] copied = Files.readAllBytes(upper.resolve("big.bin"));
+            assertEquals(big.length + 1, copied.length);
+            assertTrue(java.util.Arrays.equals(big, java.util.Arrays.copyOf(copied, big.length)), "the copied data");
+            Files.delete(mnt.resolve("dir/x.txt"));
+            assertFalse(Files.exists(mnt.resolve("dir/x.txt")));
+            assertTrue(Host.isWhiteout(org.jvirtiofs.posix.Fs.fstatat(org.jvirtiofs.posix.AtFlags.AT_FDCWD,
+                    upper.resolve("dir/x.txt").toString(), org.jvirtiofs.posix.AtFlags.AT_SYMLINK_NOFOLLOW)));
+        } finally {
+            Layers.umount(upper);
+        }
+    }
+
+    @Test
+    void aCopyUpThatRunsOutOfSpaceFailsWithEnospcAndLeavesNothingBehind() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = Files.createDirectory(layers.path("small-upper"));
+        Layers.run(List.of("mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", upper.toString()));
+        Path mnt = Files.createDirectory(layers.path("mnt"));
+        byte[] big = Files.readAllBytes(layers.path("l2/big.bin"));
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
+                FuseMount m = mount(mnt, fs)) {
+            FileSystemException e = assertThrows(FileSystemException.class, () -> Files.writeString(mnt.resolve("big.bin"),
+                    "x", java.nio.file.StandardOpenOption.APPEND));
+            assertTrue(e.getMessage().contains("No space left on device"), e.getMessage());
+            assertTrue(java.util.Arrays.equals(big, Files.readAllBytes(mnt.resolve("big.bin"))),
+                    "the guest still sees the lower file, whole");
+            assertEquals(List.of(), tree(upper), "no half copy in the upper");
+            Files.writeString(mnt.resolve("a.txt"), "small copy-ups still work\n");
+            assertEquals("small copy-ups still work\n", Files.readString(mnt.resolve("a.txt")));
         } finally {
             Layers.umount(upper);
         }
