@@ -45,6 +45,8 @@ final class Tree implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tree.class);
     private static final long INO_MASK = (1L << 48) - 1;
     private static final int COPY_CHUNK = 1 << 30;
+    /** Copy-ups this big are worth a line in the log: the guest's request waits for them. */
+    private static final long BIG_COPY = 64L << 20;
 
     final OverlayOptions options;
     final Host host;
@@ -473,6 +475,10 @@ final class Tree implements AutoCloseable {
     }
 
     private void copyFile(int dir, byte[] name, int src, Stat st, long ino) throws PosixException {
+        if (st.size() >= BIG_COPY) {
+            LOG.info("copying up {} ({} MiB) before its first change", new String(name, java.nio.charset.StandardCharsets.UTF_8),
+                    st.size() >> 20);
+        }
         int in = host.reopen(src, OpenFlags.O_RDONLY);
         int tmp = -1;
         byte[] tmpName = null;
