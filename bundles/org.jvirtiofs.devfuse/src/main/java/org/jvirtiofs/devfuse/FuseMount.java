@@ -191,12 +191,6 @@ public final class FuseMount implements AutoCloseable {
     }
 
     private static void closeQuietly(int fd) {
-        if (fd >= 0) {
-            try {
-                Io.close(fd);
-            } catch (PosixException e) {
-                LOG.debug("closing /dev/fuse: {}", e.getMessage());
-            }
-        }
+        Io.closeQuietly(fd);
     }
 }

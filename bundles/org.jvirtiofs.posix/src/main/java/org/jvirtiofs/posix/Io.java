@@ -24,6 +24,19 @@ public final class Io {
         }
     }
 
+    /**
+     * close(2) where a failure can only be logged (release and error paths): nothing for a
+     * negative {@code fd}, and a failure is logged at debug level.
+     */
+    public static void closeQuietly(int fd) {
+        if (fd < 0) {
+            return;
+        }
+        if (PosixCalls.close(fd) < 0) {
+            org.slf4j.LoggerFactory.getLogger(Io.class).debug("close({}): {}", fd, Native.error("close", fd).getMessage());
+        }
+    }
+
     /** dup(2): a new fd on the same open file description. */
     public static int dup(int fd) throws PosixException {
         int copy = PosixCalls.dup(fd);

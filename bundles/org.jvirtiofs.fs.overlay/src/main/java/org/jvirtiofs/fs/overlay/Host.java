@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.Beneath;
 import org.jvirtiofs.posix.FileMode;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.Io;
@@ -16,16 +17,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host calls the overlay makes, confined to the layer directories: every name is one
- * component opened relative to its parent's fd, with openat2 RESOLVE_BENEATH |
- * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS and O_NOFOLLOW, so no symlink in a layer is ever
- * followed on the host. Also the whiteout and opaque tests of both formats, and the origin xattr
+ * The host calls the overlay makes, confined to the layer directories as passthrough confines
+ * its share ({@link Beneath}): every name is one component opened relative to its parent's fd,
+ * so no symlink in a layer is ever followed on the host. Also the whiteout and opaque tests of both formats, and the origin xattr
  * that keeps an inode number across copy-up.
  */
 final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
-    private static final long RESOLVE = OpenFlags.RESOLVE_BENEATH | OpenFlags.RESOLVE_NO_MAGICLINKS
-            | OpenFlags.RESOLVE_NO_SYMLINKS;
     /** OCI whiteout prefix: {@code .wh.NAME} deletes NAME of the layers below. */
     static final byte[] WH_PREFIX = ".wh.".getBytes(StandardCharsets.US_ASCII);
     /** OCI opaque marker: a directory holding it hides the layers below. */
@@ -37,14 +35,12 @@ final class Host implements AutoCloseable {
 
     /** Our own xattr on an upper copy: the inode number the guest saw before copy-up. */
     final String originXattr;
-    private final int procSelfFd;
-    private volatile boolean openat2 = true;
+    private final Beneath beneath;
 
     Host() throws PosixException {
         // trusted.* needs CAP_SYS_ADMIN; an unprivileged daemon keeps the origin in user.*
         originXattr = ThisProcess.geteuid() == 0 ? "trusted.jvirtiofs.origin" : "user.jvirtiofs.origin";
-        procSelfFd = Fs.openat(AtFlags.AT_FDCWD, "/proc/self/fd",
-                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        beneath = new Beneath(true);
     }
 
     /** An overlay xattr the guest set: stored escaped, as overlayfs (Linux 6.7+) stores it for nested overlays. */
@@ -78,23 +74,7 @@ final class Host implements AutoCloseable {
 
     /** Opens the single component {@code name} in the directory open on {@code dirFd}, confined. */
     int openChild(int dirFd, byte[] name, int flags, int mode) throws PosixException {
-        int all = flags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-        if (openat2) {
-            try {
-                return Fs.openat2(dirFd, name, Integer.toUnsignedLong(all),
-                        (flags & (OpenFlags.O_CREAT | OpenFlags.O_TMPFILE)) != 0 ? mode : 0, RESOLVE);
-            } catch (PosixException e) {
-                if (e.errno() != Errno.ENOSYS) {
-                    throw e;
-                }
-                LOG.warn("openat2 is missing: confining with O_NOFOLLOW per component");
-                openat2 = false;
-            }
-        }
-        if (Arrays.equals(name, new byte[] {'.', '.'}) || indexOf(name, (byte) '/') >= 0) {
-            throw new PosixException(Errno.EXDEV, "openat", new String(name, StandardCharsets.UTF_8));
-        }
-        return Fs.openat(dirFd, name, all, mode);
+        return beneath.openChild(dirFd, name, flags, mode);
     }
 
     /** The O_PATH fd of {@code name} in {@code dirFd}, or -1 if there is none (ENOENT). */
@@ -111,9 +91,7 @@ final class Host implements AutoCloseable {
 
     /** Reopens our own fd with other flags through /proc/self/fd. */
     int reopen(int fd, int flags) throws PosixException {
-        int clean = (flags | OpenFlags.O_CLOEXEC)
-                & ~(OpenFlags.O_NOFOLLOW | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY);
-        return Fs.openat(procSelfFd, Integer.toString(fd), clean, 0);
+        return beneath.reopen(fd, flags);
     }
 
     /** The path of our own fd, for calls without an fd form. */
@@ -123,7 +101,7 @@ final class Host implements AutoCloseable {
 
     /** chmod of our own (O_PATH) fd's file. */
     void chmod(int fd, int mode) throws PosixException {
-        Fs.fchmodat(procSelfFd, Integer.toString(fd), mode, 0);
+        beneath.chmod(fd, mode);
     }
 
     /** Whether {@code name} in {@code dirFd} exists (not following a symlink). */
@@ -260,27 +238,11 @@ final class Host implements AutoCloseable {
 
     /** Closes {@code fd} if it is one, logging a failure. */
     static void close(int fd) {
-        if (fd < 0) {
-            return;
-        }
-        try {
-            Io.close(fd);
-        } catch (PosixException e) {
-            LOG.debug("close({}): {}", fd, e.getMessage());
-        }
-    }
-
-    private static int indexOf(byte[] a, byte b) {
-        for (int i = 0; i < a.length; i++) {
-            if (a[i] == b) {
-                return i;
-            }
-        }
-        return -1;
+        Io.closeQuietly(fd);
     }
 
     @Override
     public void close() {
-        close(procSelfFd);
+        beneath.close();
     }
 }

@@ -3,14 +3,12 @@ package org.jvirtiofs.fs.passthrough;
 import java.nio.charset.StandardCharsets;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
-import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.Beneath;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.Io;
 import org.jvirtiofs.posix.OpenFlags;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Stat;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Opens names without ever leaving the share. Every name is one component opened relative to its
@@ -24,15 +22,11 @@ import org.slf4j.LoggerFactory;
  * ruled out); it is read when a share opens.
  */
 final class Confinement implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(Confinement.class);
-    private static final long RESOLVE = OpenFlags.RESOLVE_BENEATH | OpenFlags.RESOLVE_NO_MAGICLINKS
-            | OpenFlags.RESOLVE_NO_SYMLINKS;
     private static final int MAX_DEPTH = 4096;
     /** System property: {@code false} never calls openat2, as on a kernel without it. */
     static final String OPENAT2_PROPERTY = "org.jvirtiofs.fs.passthrough.openat2";
 
-    private final int procSelfFd;
-    private volatile boolean noOpenat2;
+    private final Beneath beneath;
 
     Confinement() throws PosixException {
         this(!"false".equalsIgnoreCase(System.getProperty(OPENAT2_PROPERTY, "true").trim()));
@@ -40,9 +34,7 @@ final class Confinement implements AutoCloseable {
 
     /** With {@code openat2} false, every name is opened by the O_NOFOLLOW fallback. */
     Confinement(boolean openat2) throws PosixException {
-        noOpenat2 = !openat2;
-        procSelfFd = Fs.openat(AtFlags.AT_FDCWD, "/proc/self/fd",
-                OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);
+        beneath = new Beneath(openat2);
     }
 
     /**
@@ -55,44 +47,22 @@ final class Confinement implements AutoCloseable {
 
     /** As {@link #openChild(int, String, int, int)}, the name as its exact bytes. */
     int openChild(int dirFd, byte[] name, int flags, int mode) throws PosixException {
-        int all = flags | OpenFlags.O_NOFOLLOW | OpenFlags.O_CLOEXEC;
-        if (!noOpenat2) {
-            try {
-                return Fs.openat2(dirFd, name, Integer.toUnsignedLong(all),
-                        (flags & (OpenFlags.O_CREAT | OpenFlags.O_TMPFILE)) != 0 ? mode : 0, RESOLVE);
-            } catch (PosixException e) {
-                if (e.errno() != Errno.ENOSYS) {
-                    throw e;
-                }
-                LOG.warn("openat2 is missing: confining with O_NOFOLLOW per component");
-                noOpenat2 = true;
-            }
-        }
-        // cannot come from a FileName; be sure
-        if (Names.isDotDot(name) || new String(name, StandardCharsets.ISO_8859_1).indexOf('/') >= 0) {
-            throw new PosixException(Errno.EXDEV, "openat", new String(name, StandardCharsets.UTF_8));
-        }
-        return Fs.openat(dirFd, name, all, mode);
+        return beneath.openChild(dirFd, name, flags, mode);
     }
 
     /** Whether names are opened with openat2 (false: the per-component O_NOFOLLOW fallback). */
     boolean usesOpenat2() {
-        return !noOpenat2;
+        return beneath.usesOpenat2();
     }
 
-    /**
-     * Reopens our own fd (often O_PATH) with other flags through /proc/self/fd: the one magic
-     * link we follow, because it names a file we already hold. O_NOFOLLOW would refuse it.
-     */
+    /** Reopens our own fd (often O_PATH) with other flags through /proc/self/fd. */
     int reopen(int fd, int flags) throws PosixException {
-        int clean = (flags | OpenFlags.O_CLOEXEC)
-                & ~(OpenFlags.O_NOFOLLOW | OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY);
-        return Fs.openat(procSelfFd, Integer.toString(fd), clean, 0);
+        return beneath.reopen(fd, flags);
     }
 
     /** chmod of our own fd's file through /proc/self/fd: O_PATH fds have no fchmod. */
     void chmod(int fd, int mode) throws PosixException {
-        Fs.fchmodat(procSelfFd, Integer.toString(fd), mode, 0);
+        beneath.chmod(fd, mode);
     }
 
     /**
@@ -143,6 +113,6 @@ final class Confinement implements AutoCloseable {
 
     @Override
     public void close() {
-        Descriptors.closeQuietly(procSelfFd);
+        beneath.close();
     }
 }

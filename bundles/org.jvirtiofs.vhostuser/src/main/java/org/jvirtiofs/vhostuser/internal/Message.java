@@ -3,7 +3,6 @@ package org.jvirtiofs.vhostuser.internal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.jvirtiofs.posix.Io;
-import org.jvirtiofs.posix.PosixException;
 
 /**
  * One received vhost-user message: header fields, the little-endian payload and the fds that
@@ -71,12 +70,6 @@ public final class Message {
 
     /** Closes an fd we own, ignoring -1 and errors (the fd is released either way on Linux). */
     public static void closeQuietly(int fd) {
-        if (fd >= 0) {
-            try {
-                Io.close(fd);
-            } catch (PosixException e) {
-                // close releases the fd even when it reports an error: nothing to retry
-            }
-        }
+        Io.closeQuietly(fd);
     }
 }
