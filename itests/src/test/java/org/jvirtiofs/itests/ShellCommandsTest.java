@@ -108,8 +108,19 @@ public class ShellCommandsTest {
         assertEquals("base", Files.readString(base.resolve("config")));
         assertEquals(List.of(".wh.config"), list(upper.resolve("etc")));
 
+        try (java.nio.channels.FileChannel motd = java.nio.channels.FileChannel.open(mnt.resolve("etc/motd"))) {
+            Printed swapped = run("share:swap img overlay -o cache=always");
+            assertEquals("", swapped.err());
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            motd.read(b, 0);
+            assertEquals("a file open across the swap reads on", "top", new String(b.array(), 0, b.position()));
+        }
+        assertEquals(List.of("motd"), list(mnt.resolve("etc")));
+        assertTrue(run("share:stats img").out().contains("swaps        1\n"));
+
         Printed info = run("share:info img");
         assertTrue(info.out(), info.out().contains("provider   overlay\n"));
+        assertTrue(info.out(), info.out().matches("(?s).*\ncache +always\n.*"));
         assertTrue(info.out(), info.out().matches("(?s).*\nlower +" + dir.resolve("top") + ":" + dir.resolve("app") + ":"
                 + dir.resolve("base") + "\n.*"));
         assertTrue(info.out(), info.out().matches("(?s).*\nupper +" + upper + "\n.*"));

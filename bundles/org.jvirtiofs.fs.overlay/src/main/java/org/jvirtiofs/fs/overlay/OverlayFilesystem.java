@@ -3,6 +3,7 @@ package org.jvirtiofs.fs.overlay;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsCapability;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.Handover;
 import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.api.SetattrValid;
 import org.jvirtiofs.api.StatFs;
@@ -59,6 +61,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
     private static final long MAX_COPY = 1L << 30;
     private static final boolean ROOT = ThisProcess.geteuid() == 0;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayFilesystem.class);
 
     private final Tree tree;
     private final Duration timeout;
@@ -89,6 +92,10 @@ public final class OverlayFilesystem implements FuseFilesystem {
 
         int flags() {
             return flags;
+        }
+
+        Node node() {
+            return node;
         }
 
         int fd() throws FsException {
@@ -156,6 +163,86 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
         wanted.retainAll(offered);
         return wanted;
+    }
+
+    /**
+     * Describes the nodes the guest holds (by path: an overlay node is several layer objects) and
+     * the open files (a duplicate of each fd), for a replacement provider.
+     */
+    @Override
+    public Handover handover() throws FsException {
+        List<Handover.Node> nodes = new ArrayList<>();
+        for (Node n : tree.held()) {
+            nodes.add(new Handover.Node(n.id, 0, n.lookups, n.type, tree.pathOf(n), -1));
+        }
+        List<Handover.Handle> open = new ArrayList<>();
+        List<Integer> fds = new ArrayList<>();
+        AutoCloseable resources = () -> fds.forEach(Host::close);
+        try {
+            for (Map.Entry<Long, Object> e : handles.entrySet()) {
+                if (e.getValue() instanceof OpenFile f) {
+                    int fd = host(() -> Io.dup(f.fd()));
+                    fds.add(fd);
+                    open.add(new Handover.Handle(e.getKey(), f.node() == null ? 0 : f.node().id, false, f.flags(), fd,
+                            Set.of()));
+                } else if (e.getValue() instanceof OpenDir d) {
+                    open.add(new Handover.Handle(e.getKey(), d.dir().id, true, 0, -1, Set.of()));
+                }
+            }
+        } catch (FsException | RuntimeException e) {
+            fds.forEach(Host::close);
+            throw e;
+        }
+        return new Handover(OverlayFilesystemFactory.TYPE, nodes, open, List.of(), resources);
+    }
+
+    /**
+     * Takes over what a previous provider (of any type) handed over, before any request is
+     * served: each node's path is resolved through the layers and keeps its id; open files keep
+     * their handle on a duplicate of the descriptor; open directories are listed anew. What no
+     * longer resolves is left out, and the guest gets ESTALE for it.
+     */
+    void takeOver(Handover from) throws FsException {
+        tree.reserveIds(from.maxNodeId());
+        nextHandle.set(Math.max(nextHandle.get(), from.maxHandle() + 1));
+        List<Handover.Node> nodes = new ArrayList<>(from.nodes());
+        nodes.sort(java.util.Comparator.comparingInt(n -> n.path() == null ? 0 : depth(n.path())));
+        int lost = 0;
+        for (Handover.Node n : nodes) {
+            if (n.nodeId() == FUSE_ROOT_ID) {
+                continue;
+            }
+            boolean kept = n.path() != null && host(() -> tree.restore(n.nodeId(), n.lookups(), n.type(), n.path()));
+            if (!kept) {
+                lost++;
+            }
+        }
+        for (Handover.Handle h : from.handles()) {
+            Node node = tree.find(h.nodeId());
+            if (h.directory()) {
+                if (node != null && node.isDirectory()) {
+                    List<Listing.Item> items = host(() -> Listing.read(tree.host, node.upperFd, node.dirFds, node.dirLayers));
+                    handles.put(h.handle(), new OpenDir(node, items));
+                }
+            } else if (h.fd() >= 0) {
+                int fd = host(() -> Io.dup(h.fd()));
+                handles.put(h.handle(), new OpenFile(node, fd, h.flags()));
+            }
+        }
+        if (lost > 0) {
+            LOG.info("took over from {}: {} of {} nodes no longer resolve and are stale", from.providerType(), lost,
+                    nodes.size());
+        }
+    }
+
+    private static int depth(byte[] path) {
+        int d = 0;
+        for (byte b : path) {
+            if (b == '/') {
+                d++;
+            }
+        }
+        return d;
     }
 
     @Override
@@ -620,7 +707,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 throw e2;
             }
         }
-        return new CreateReply(entry, new OpenReply(add(new OpenFile(null, opened[0], host)), openFlags));
+        return new CreateReply(entry, new OpenReply(add(new OpenFile(tree.get(entry.nodeId()), opened[0], host)),
+                openFlags));
     }
 
     private long add(Object handle) {

@@ -5,6 +5,7 @@ import java.util.stream.Collectors;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.api.Handover;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,5 +39,18 @@ public final class OverlayFilesystemFactory implements FilesystemFactory {
                 o.upper() == null ? "no upper (read-only)" : o.upper(), o.whiteout().optionValue(),
                 o.cache().optionValue(), o.readonly(), o.xattr());
         return new OverlayFilesystem(o);
+    }
+
+    /** An overlay taking over a live share: every node whose path still resolves keeps its id. */
+    @Override
+    public FuseFilesystem takeOver(Map<String, ?> options, Handover from) throws FsException {
+        OverlayFilesystem fs = (OverlayFilesystem) create(options);
+        try {
+            fs.takeOver(from);
+            return fs;
+        } catch (FsException | RuntimeException e) {
+            fs.close();
+            throw e;
+        }
     }
 }

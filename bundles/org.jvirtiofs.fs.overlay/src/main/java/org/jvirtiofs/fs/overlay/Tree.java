@@ -125,6 +125,11 @@ final class Tree implements AutoCloseable {
         return byId.size();
     }
 
+    /** The node {@code id}, or null. */
+    Node find(long id) {
+        return byId.get(id);
+    }
+
     /** Fails with EROFS unless the overlay has a writable upper. */
     void checkWritable() throws FsException {
         if (options.readonly()) {
@@ -279,17 +284,26 @@ final class Tree implements AutoCloseable {
      * known for that object, or a new one taking {@code f}'s fds. Closes {@code f}.
      */
     Node adopt(Node parent, byte[] name, Found f) {
+        return place(parent, name, f, 0, 1);
+    }
+
+    /**
+     * Counts {@code lookups} more of what {@code f} found as {@code name} in {@code parent}: the
+     * node already known for that object, or a new one taking {@code f}'s fds, numbered {@code id}
+     * (0: the next free id). Closes {@code f}.
+     */
+    private Node place(Node parent, byte[] name, Found f, long id, long lookups) {
         Node.Key key = keyOf(f);
         long ino = inoOf(f);
         try {
             synchronized (this) {
                 Node n = byKey.get(key);
                 if (n != null) {
-                    n.lookups++;
+                    n.lookups += lookups;
                     setParent(n, parent, name);
                     return n;
                 }
-                n = new Node(nextId++, f.stat().type(), ino);
+                n = new Node(id != 0 ? id : nextId++, f.stat().type(), ino);
                 if (f.upper != null) {
                     n.upperFd = f.upperFd;
                     f.upperFd = -1;
@@ -309,7 +323,7 @@ final class Tree implements AutoCloseable {
                     n.lowerNlink = f.lower.nlink();
                 }
                 n.key = key;
-                n.lookups = 1;
+                n.lookups = lookups;
                 setParent(n, parent, name);
                 byKey.put(key, n);
                 byId.put(n.id, n);
@@ -318,6 +332,90 @@ final class Tree implements AutoCloseable {
         } finally {
             f.close();
         }
+    }
+
+    // ---------------------------------------------------------------- hot swap
+
+    /** The path of {@code n} from the root, '/'-separated bytes ("" for the root), or null for an orphan. */
+    synchronized byte[] pathOf(Node n) {
+        java.util.ArrayDeque<byte[]> names = new java.util.ArrayDeque<>();
+        for (Node c = n; c != root; c = c.parent) {
+            if (c == null || c.name == null) {
+                return null;
+            }
+            names.push(c.name);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] name : names) {
+            if (out.size() > 0) {
+                out.write('/');
+            }
+            out.writeBytes(name);
+        }
+        return out.toByteArray();
+    }
+
+    /** Every node the guest holds but the root. */
+    synchronized List<Node> held() {
+        return byId.values().stream().filter(n -> n != root && n.lookups > 0).toList();
+    }
+
+    /** Node ids from here on are above {@code maxId}. */
+    synchronized void reserveIds(long maxId) {
+        nextId = Math.max(nextId, maxId + 1);
+    }
+
+    /**
+     * Takes over node {@code id} with {@code lookups} from a provider this one replaces: its
+     * {@code path} is resolved from the root (directories on the way are kept as nodes too). False
+     * if the path no longer leads to an object of {@code type}, or the object already has an id.
+     */
+    boolean restore(long id, long lookups, int type, byte[] path) throws PosixException {
+        List<byte[]> names = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= path.length; i++) {
+            if (i == path.length || path[i] == '/') {
+                if (i > from) {
+                    names.add(Arrays.copyOfRange(path, from, i));
+                }
+                from = i + 1;
+            }
+        }
+        if (names.isEmpty()) {
+            return false;
+        }
+        Node cur = root;
+        for (int i = 0; i < names.size(); i++) {
+            byte[] name = names.get(i);
+            if (Host.isOciName(name) || Listing.isDotOrDotDot(name)) {
+                return false;
+            }
+            Found f = resolve(cur, name);
+            boolean last = i == names.size() - 1;
+            if (!f.visible() || (!last && !f.stat().isDirectory()) || (last && f.stat().type() != type)) {
+                f.close();
+                dropIfUnused(cur);
+                return false;
+            }
+            if (last) {
+                synchronized (this) {
+                    Node known = byKey.get(keyOf(f));
+                    if ((known != null && known.id != id) || byId.containsKey(id)) {
+                        f.close();
+                        dropIfUnused(cur);
+                        return false;
+                    }
+                }
+                place(cur, name, f, id, lookups);
+                return true;
+            }
+            cur = place(cur, name, f, 0, 0); // kept while its children are
+        }
+        return false;
+    }
+
+    private synchronized void dropIfUnused(Node n) {
+        maybeDrop(n);
     }
 
     /** The node of what {@code f} found, if the guest holds it. */
