@@ -84,13 +84,19 @@ class OverlayGuestTest {
         }
     }
 
-    /** The lines the guest printed between the markers (the serial console ends lines with CRLF). */
+    /**
+     * The lines the guest printed between the markers (the serial console ends lines with CRLF),
+     * without any kernel message that came in between.
+     */
     private static String between(String console) {
         String text = console.replace("\r\n", "\n");
         int from = text.indexOf(BEGIN + "\n");
         int to = text.indexOf(END + "\n");
         assertTrue(from >= 0 && to > from, "no overlay output in the console:\n" + text);
-        return text.substring(from + BEGIN.length() + 1, to);
+        StringBuilder out = new StringBuilder();
+        text.substring(from + BEGIN.length() + 1, to).lines().filter(l -> !l.matches("\\[ *\\d+\\.\\d+\\] .*"))
+                .forEach(l -> out.append(l).append('\n'));
+        return out.toString();
     }
 
     private static String checksum(Path... dirs) throws Exception {
