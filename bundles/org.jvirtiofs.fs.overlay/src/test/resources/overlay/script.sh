@@ -110,6 +110,16 @@ step mv-upper-dir mv newdir newdir2
 echo "newdir2: $(list newdir2)"
 step mv-over mv moved.txt a.txt
 step cat-a3 cat a.txt
+step mv-lower-over-lower mv many/file-2 many/file-3
+step cat-file-3 cat many/file-3
+step cat-file-2 cat many/file-2
+step mv-opaque-dir mv deldir deldir2
+echo "deldir2: $(list deldir2)"
+step cat-old-deldir ls deldir
+step mv-back mv deldir2 deldir
+echo "deldir: $(list deldir)"
+step mv-symlink mv link link2
+step readlink-moved readlink link2
 step mv-noent mv nothing here
 step rmdir-dir2 rmdir dir2
 echo "root: $(list .)"
