@@ -294,7 +294,6 @@ final class Tree implements AutoCloseable {
      */
     private Node place(Node parent, byte[] name, Found f, long id, long lookups) {
         Node.Key key = keyOf(f);
-        long ino = inoOf(f);
         try {
             synchronized (this) {
                 Node n = byKey.get(key);
@@ -303,7 +302,8 @@ final class Tree implements AutoCloseable {
                     setParent(n, parent, name);
                     return n;
                 }
-                n = new Node(id != 0 ? id : nextId++, f.stat().type(), ino);
+                // only a new node needs its number (the origin xattr read): not every lookup
+                n = new Node(id != 0 ? id : nextId++, f.stat().type(), inoOf(f));
                 if (f.upper != null) {
                     n.upperFd = f.upperFd;
                     f.upperFd = -1;
