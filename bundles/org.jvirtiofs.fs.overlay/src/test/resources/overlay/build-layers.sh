@@ -21,6 +21,9 @@ echo old > opq/old.txt
 echo secret > mode600
 chmod 600 mode600
 chown 1234:5678 mode600
+echo owned > owned
+chmod 640 owned
+chown 2345:6789 owned
 echo colored > colored
 setfattr -n user.color -v blue colored
 head -c 1048576 /dev/urandom > big.bin

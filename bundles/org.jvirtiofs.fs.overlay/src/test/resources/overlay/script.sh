@@ -51,6 +51,8 @@ step stat-x stat -c '%a %u %g %s' dir/x.txt
 step chown chown 42:43 mode600
 step stat-mode600 stat -c '%a %u %g %s' mode600
 step cat-mode600 cat mode600
+step append-owned sh -c 'echo more >> owned'
+step stat-owned stat -c '%a %u %g %s' owned
 step overwrite-big dd if=/dev/zero of=big.bin bs=4096 count=1 seek=10 conv=notrunc
 step md5-big md5sum big.bin
 step truncate-colored sh -c ': > colored'

@@ -75,7 +75,7 @@ class OverlayBehaviourTest {
             Files.writeString(mnt.resolve("hl1"), "changed\n");
             assertEquals(2, Files.getAttribute(mnt.resolve("hl1"), "unix:nlink"));
             assertEquals(List.of("a.txt", "big.bin", "colored", "deldir", "dir", "emptydir", "hl1", "hl2", "link",
-                    "many", "mode600", "opq", "tdir", "upper.txt"), tree(mnt).stream().filter(p -> !p.contains("/")).toList(),
+                    "many", "mode600", "opq", "owned", "tdir", "upper.txt"), tree(mnt).stream().filter(p -> !p.contains("/")).toList(),
                     "the work directory is never listed");
         }
         try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS));
