@@ -1,10 +1,13 @@
 package org.jvirtiofs.api;
 
+import java.time.Duration;
 import java.util.Locale;
 
 /**
  * How much the guest may cache, the {@code cache} option every provider understands, as in
- * virtiofsd {@code --cache}. Providers map it to entry/attribute timeouts and FOPEN_* flags.
+ * virtiofsd {@code --cache}. Providers map it to entry/attribute timeouts and FOPEN_* flags;
+ * {@link #timeout()}, {@link #openFlags()} and {@link #opendirFlags()} are virtiofsd's mapping for
+ * a host directory.
  */
 public enum CacheMode {
     /** Cache nothing: zero timeouts, and data goes direct (FOPEN_DIRECT_IO). */
@@ -15,6 +18,35 @@ public enum CacheMode {
     AUTO,
     /** Cache everything for long, keep data across opens: only if nothing else edits the files. */
     ALWAYS;
+
+    private static final Duration LONG = Duration.ofDays(1);
+    private static final Duration SHORT = Duration.ofSeconds(1);
+
+    /**
+     * The entry and attribute timeout virtiofsd gives for this mode on a host directory: zero
+     * (never), 1 s (auto), one day (metadata, always).
+     */
+    public Duration timeout() {
+        return switch (this) {
+            case NEVER -> Duration.ZERO;
+            case AUTO -> SHORT;
+            case METADATA, ALWAYS -> LONG;
+        };
+    }
+
+    /** The FOPEN_* flags virtiofsd gives files opened in this mode: DIRECT_IO (never, metadata), KEEP_CACHE (always). */
+    public int openFlags() {
+        return switch (this) {
+            case NEVER, METADATA -> OpenReply.FOPEN_DIRECT_IO;
+            case AUTO -> 0;
+            case ALWAYS -> OpenReply.FOPEN_KEEP_CACHE;
+        };
+    }
+
+    /** The FOPEN_* flags for directories: cached listings (CACHE_DIR, KEEP_CACHE) for metadata and always. */
+    public int opendirFlags() {
+        return this == METADATA || this == ALWAYS ? OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE : 0;
+    }
 
     /** The option value, e.g. {@code "auto"}. */
     public String optionValue() {

@@ -132,19 +132,11 @@ public final class OverlayFilesystem implements FuseFilesystem {
         } catch (PosixException e) {
             throw FsException.of(e.errno(), "overlay layers: " + e.getMessage());
         }
+        // as passthrough: virtiofsd's meaning of cache= for a host directory
         CacheMode cache = options.cache();
-        timeout = switch (cache) {
-            case NEVER -> Duration.ZERO;
-            case AUTO -> Duration.ofSeconds(1);
-            case METADATA, ALWAYS -> Duration.ofDays(1);
-        };
-        openFlags = switch (cache) {
-            case NEVER, METADATA -> OpenReply.FOPEN_DIRECT_IO;
-            case AUTO -> 0;
-            case ALWAYS -> OpenReply.FOPEN_KEEP_CACHE;
-        };
-        opendirFlags = cache == CacheMode.METADATA || cache == CacheMode.ALWAYS
-                ? OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE : 0;
+        timeout = cache.timeout();
+        openFlags = cache.openFlags();
+        opendirFlags = cache.opendirFlags();
     }
 
     /** How many nodes the guest holds, the root included (for tests and statistics). */

@@ -2,7 +2,6 @@ package org.jvirtiofs.fs.passthrough;
 
 import java.time.Duration;
 import org.jvirtiofs.api.CacheMode;
-import org.jvirtiofs.api.OpenReply;
 
 /**
  * What the {@code cache} option means, as the Rust virtiofsd reads {@code --cache}: never gives
@@ -16,18 +15,8 @@ import org.jvirtiofs.api.OpenReply;
  * @param opendirFlags FOPEN_* flags for OPENDIR
  */
 record CachePolicy(Duration timeout, int openFlags, int opendirFlags) {
-    private static final Duration LONG = Duration.ofDays(1);
-    private static final Duration SHORT = Duration.ofSeconds(1);
-
     /** The policy for {@code mode}. */
     static CachePolicy of(CacheMode mode) {
-        return switch (mode) {
-            case NEVER -> new CachePolicy(Duration.ZERO, OpenReply.FOPEN_DIRECT_IO, 0);
-            case AUTO -> new CachePolicy(SHORT, 0, 0);
-            case METADATA -> new CachePolicy(LONG, OpenReply.FOPEN_DIRECT_IO,
-                    OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE);
-            case ALWAYS -> new CachePolicy(LONG, OpenReply.FOPEN_KEEP_CACHE,
-                    OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE);
-        };
+        return new CachePolicy(mode.timeout(), mode.openFlags(), mode.opendirFlags());
     }
 }
