@@ -1,6 +1,13 @@
 package org.jvirtiofs.itests.vm;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +28,8 @@ public final class GuestVm {
     private final Path socket;
     private final String tag;
     private final Path console;
+    private Path ninepDir;
+    private String ninepOptions = "";
     private Supplier<String> daemonLog = () -> "";
     private int memoryMiB = 512;
     private long timeoutSeconds = 240;
@@ -31,6 +40,29 @@ public final class GuestVm {
         this.socket = socket;
         this.tag = tag;
         this.console = console;
+    }
+
+    /**
+     * A guest that mounts host directory {@code dir} over virtio-9p instead (QEMU's own server,
+     * security_model=passthrough), with 9p mount options {@code options}: for comparisons.
+     */
+    public static GuestVm ninep(GuestImage image, Path dir, String tag, String options, Path console) {
+        GuestVm vm = new GuestVm(image, null, tag, console);
+        vm.ninepDir = dir;
+        vm.ninepOptions = options;
+        return vm;
+    }
+
+    /** Guest RAM in MiB (512 by default). */
+    public GuestVm memory(int mib) {
+        this.memoryMiB = mib;
+        return this;
+    }
+
+    /** How long the guest may run before it is killed and the run fails (240 s by default). */
+    public GuestVm timeout(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
     }
 
     /** What to show of the daemon when the guest fails. */
@@ -50,12 +82,15 @@ public final class GuestVm {
                 .redirectOutput(qemuLog.toFile()).start();
         qemu.getOutputStream().close();
         boolean ended = qemu.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        String stall = "";
         if (!ended) {
+            stall = stallReport();
             qemu.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
         Console out = new Console(Files.exists(console) ? Files.readString(console, StandardCharsets.ISO_8859_1) : "");
         if (!ended) {
-            throw failure("the guest did not power off within " + timeoutSeconds + " s", out, qemuLog);
+            throw failure("the guest did not power off within " + timeoutSeconds + " s\n--- stalled guest ---\n"
+                + stall, out, qemuLog);
         }
         if (qemu.exitValue() != 0) {
             throw failure("QEMU exited with " + qemu.exitValue(), out, qemuLog);
@@ -66,16 +101,74 @@ public final class GuestVm {
         return out;
     }
 
+    private Path qmpSocket() {
+        return console.resolveSibling(console.getFileName() + ".qmp");
+    }
+
+    /**
+     * What a stalled guest shows before it is killed: both virtqueues' avail and used indexes as
+     * guest memory holds them (equal: the device completed everything it was given), and the
+     * kernel's list of blocked tasks (SysRq w) on the console.
+     */
+    private String stallReport() {
+        StringBuffer report = new StringBuffer(); // appended by the QMP thread
+        Thread t = new Thread(() -> {
+            try (SocketChannel qmp = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                qmp.connect(UnixDomainSocketAddress.of(qmpSocket()));
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(qmp),
+                    StandardCharsets.UTF_8));
+                in.readLine(); // the greeting
+                for (String command : List.of("{\"execute\":\"qmp_capabilities\"}",
+                        queueElement(0), queueElement(1),
+                        "{\"execute\":\"send-key\",\"arguments\":{\"keys\":[{\"type\":\"qcode\",\"data\":\"alt\"},"
+                            + "{\"type\":\"qcode\",\"data\":\"sysrq\"},{\"type\":\"qcode\",\"data\":\"w\"}]}}")) {
+                    qmp.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+                    String line;
+                    while ((line = in.readLine()) != null && line.contains("\"event\"")) {
+                        // events are not answers
+                    }
+                    if (!command.contains("qmp_capabilities")) {
+                        report.append(command.contains("send-key") ? "sysrq-w: " : "").append(line).append('\n');
+                    }
+                }
+                Thread.sleep(3000); // the blocked-task dump reaches the console
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                report.append("(no QMP report: ").append(e).append(")\n");
+            }
+        }, "qmp-stall-report");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(15_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return report.toString();
+    }
+
+    private static String queueElement(int queue) {
+        return "{\"execute\":\"x-query-virtio-queue-element\",\"arguments\":{\"path\":"
+            + "\"/machine/peripheral/fs/virtio-backend\",\"queue\":" + queue + "}}";
+    }
+
     private List<String> command() {
         List<String> c = new ArrayList<>(List.of(QEMU, "-accel", "tcg", "-m", memoryMiB + "M",
                 "-object", "memory-backend-memfd,id=mem,size=" + memoryMiB + "M,share=on",
                 "-numa", "node,memdev=mem",
-                "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString(),
-                "-append", "console=ttyS0 quiet panic=-1 jvfs.tag=" + tag,
+                "-kernel", image.kernel().toString(), "-initrd", image.initrd().toString()));
+        if (ninepDir == null) {
+            c.addAll(List.of("-append", "console=ttyS0 quiet panic=-1 sysrq_always_enabled=1 jvfs.tag=" + tag,
                 "-chardev", "socket,id=fs0,path=" + socket,
-                "-device", "vhost-user-fs-pci,chardev=fs0,tag=" + tag,
+                "-device", "vhost-user-fs-pci,chardev=fs0,id=fs,tag=" + tag));
+        } else {
+            c.addAll(List.of("-append", "console=ttyS0 quiet panic=-1 jvfs.tag=" + tag + " jvfs.fstype=9p jvfs.opts="
+                + ninepOptions, "-virtfs", "local,path=" + ninepDir + ",mount_tag=" + tag + ",security_model=passthrough,id=fs0"));
+        }
+        c.addAll(List.of(
                 // no default devices: no VGA, no NIC whose boot ROM costs half a second
-                "-nodefaults", "-display", "none", "-no-reboot", "-serial", "file:" + console));
+                "-nodefaults", "-display", "none", "-no-reboot", "-serial", "file:" + console,
+                // for the report on a stalled guest
+                "-qmp", "unix:" + qmpSocket() + ",server=on,wait=off"));
         return c;
     }
 
