@@ -159,7 +159,11 @@ public final class GuestVm {
         if (ninepDir == null) {
             c.addAll(List.of("-append", "console=ttyS0 quiet panic=-1 sysrq_always_enabled=1 jvfs.tag=" + tag,
                 "-chardev", "socket,id=fs0,path=" + socket,
-                "-device", "vhost-user-fs-pci,chardev=fs0,id=fs,tag=" + tag));
+                // 1024 entries for both queues (QEMU sizes hiprio like the request queue): Linux
+                // 6.1.192's virtiofs can hang its umount in virtio_fs_drain_queue after FORGETs
+                // overflowed a 128-entry hiprio queue, with every request completed (seen with
+                // QEMU's own virtiofsd too)
+                "-device", "vhost-user-fs-pci,chardev=fs0,id=fs,queue-size=1024,tag=" + tag));
         } else {
             c.addAll(List.of("-append", "console=ttyS0 quiet panic=-1 jvfs.tag=" + tag + " jvfs.fstype=9p jvfs.opts="
                 + ninepOptions, "-virtfs", "local,path=" + ninepDir + ",mount_tag=" + tag + ",security_model=passthrough,id=fs0"));
