@@ -42,6 +42,7 @@ final class Hotplug {
         device.addProperty("id", d.id());
         device.addProperty("chardev", d.chardev());
         device.addProperty("tag", d.share());
+        device.addProperty("queue-size", QemuCommand.ShareDevice.QUEUE_SIZE);
         if (d.port() != null) {
             device.addProperty("bus", d.port());
         }

@@ -22,6 +22,13 @@ final class QemuCommand {
 
     /** A share plugged in as a device: its tag, the socket its backend listens on, QEMU ids, and its root port. */
     record ShareDevice(String share, Path socket, String id, String port) {
+        /**
+         * Entries per virtqueue (QEMU's default is 128, and it sizes the hiprio queue the same):
+         * room for a burst of FORGETs, after whose overflow Linux 6.1.192's virtiofs can hang its
+         * umount, and for more requests in flight.
+         */
+        static final int QUEUE_SIZE = 1024;
+
         /** The chardev's id. */
         String chardev() {
             return "chr-" + id;
@@ -84,7 +91,7 @@ final class QemuCommand {
         for (ShareDevice d : devices) {
             c.addAll(List.of("-chardev", "socket,id=" + d.chardev() + ",path=" + escape(d.socket().toString())));
             c.addAll(List.of("-device", "vhost-user-fs-pci,id=" + d.id() + ",chardev=" + d.chardev() + ",tag=" + d.share()
-                    + (d.port() != null ? ",bus=" + d.port() : "")));
+                    + ",queue-size=" + ShareDevice.QUEUE_SIZE + (d.port() != null ? ",bus=" + d.port() : "")));
         }
         if (accel == VmSettings.Accel.KVM) {
             c.addAll(List.of("-cpu", "host"));

@@ -48,8 +48,8 @@ class QemuCommandTest {
         assertEquals(List.of("socket,id=qmp,path=/run/vm/qmp.sock,server=on,wait=off",
                 "socket,id=serial0,path=/run/vm/serial.sock,server=on,wait=on",
                 "socket,id=chr-fs0,path=/run/web.sock", "socket,id=chr-fs1,path=/run/src.sock"), values(c, "-chardev"));
-        assertEquals(List.of("vhost-user-fs-pci,id=fs0,chardev=chr-fs0,tag=web",
-                "vhost-user-fs-pci,id=fs1,chardev=chr-fs1,tag=src"), values(c, "-device"));
+        assertEquals(List.of("vhost-user-fs-pci,id=fs0,chardev=chr-fs0,tag=web,queue-size=1024",
+                "vhost-user-fs-pci,id=fs1,chardev=chr-fs1,tag=src,queue-size=1024"), values(c, "-device"));
         assertTrue(c.contains("-nodefaults"));
         assertEquals("-no-reboot", c.get(c.size() - 1), "extra arguments come last");
         assertFalse(c.contains("-cpu"), "TCG keeps QEMU's default CPU");
@@ -76,7 +76,7 @@ class QemuCommandTest {
                 List.of(new QemuCommand.ShareDevice("web", Path.of("/w.sock"), "fs0", QemuCommand.port(0))));
         List<String> devices = values(c, "-device");
         assertEquals(List.of("pcie-root-port,id=hp0,bus=pcie.0,chassis=1", "pcie-root-port,id=hp1,bus=pcie.0,chassis=2",
-                "pcie-root-port,id=hp2,bus=pcie.0,chassis=3", "vhost-user-fs-pci,id=fs0,chardev=chr-fs0,tag=web,bus=hp0"),
+                "pcie-root-port,id=hp2,bus=pcie.0,chassis=3", "vhost-user-fs-pci,id=fs0,chardev=chr-fs0,tag=web,queue-size=1024,bus=hp0"),
                 devices);
         assertEquals(List.of("q35"), values(c, "-machine"));
         assertEquals(Collections.emptyList(), values(build(Map.of("disk", "/d"), VmSettings.Accel.TCG, List.of()),
