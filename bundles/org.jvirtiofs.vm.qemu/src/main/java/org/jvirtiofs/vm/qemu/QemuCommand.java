@@ -24,8 +24,7 @@ final class QemuCommand {
     record ShareDevice(String share, Path socket, String id, String port) {
         /**
          * Entries per virtqueue (QEMU's default is 128, and it sizes the hiprio queue the same):
-         * room for a burst of FORGETs, after whose overflow Linux 6.1.192's virtiofs can hang its
-         * umount, and for more requests in flight.
+         * room for more requests in flight and for bursts of FORGETs.
          */
         static final int QUEUE_SIZE = 1024;
 
