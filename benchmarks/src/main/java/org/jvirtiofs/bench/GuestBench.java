@@ -1,0 +1,343 @@
+package org.jvirtiofs.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jvirtiofs.itests.vm.GuestImage;
+import org.jvirtiofs.itests.vm.GuestVm;
+
+/**
+ * {@code bin/bench guest}: the same guest workloads, in one run, on jvirtiofs (bin/jvirtiofsd,
+ * passthrough), QEMU's C virtiofsd, QEMU's virtio-9p and the host's own filesystem, for each
+ * cache mode, the backends interleaved and repeated; prints and writes the medians, the ratios
+ * to the C daemon, a markdown table and a PNG chart. Progress and results go to standard output:
+ * this is a command line tool.
+ */
+public final class GuestBench {
+    private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", ".")).toAbsolutePath().normalize();
+    private static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
+    static final List<String> BACKENDS = List.of("jvirtiofs", "virtiofsd", "9p", "host");
+
+    private final Settings settings;
+    private final Path work;
+    private final Results results = new Results();
+    private int failures;
+
+    private GuestBench(Settings settings) throws IOException {
+        this.settings = settings;
+        this.work = settings.work();
+        Files.createDirectories(work);
+    }
+
+    /** What one invocation measures. */
+    record Settings(int repeat, List<String> caches, List<String> backends, List<String> workloads, boolean quick,
+                    Path out, Path work) {
+        static Settings parse(String... args) {
+            int repeat = 3;
+            List<String> caches = List.of("auto", "always");
+            List<String> backends = BACKENDS;
+            List<String> workloads = List.of("smallfiles", "bigfile", "metadata");
+            boolean quick = false;
+            Path out = null;
+            Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+                String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                if (value == null && !key.equals("--quick") && !key.equals("--help") && i + 1 < args.length) {
+                    value = args[++i];
+                }
+                switch (key) {
+                    case "--repeat" -> repeat = positive(key, value);
+                    case "--cache" -> caches = list(key, value, List.of("auto", "always", "never"));
+                    case "--backends" -> backends = list(key, value, BACKENDS);
+                    case "--workloads" -> workloads = list(key, value, List.of("smallfiles", "bigfile", "metadata"));
+                    case "--quick" -> quick = true;
+                    case "--out" -> out = Path.of(value).toAbsolutePath();
+                    case "--work" -> work = Path.of(value).toAbsolutePath();
+                    case "--help" -> throw new IllegalArgumentException(usage());
+                    default -> throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
+                }
+            }
+            if (out == null) {
+                out = ROOT.resolve("target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            }
+            return new Settings(repeat, caches, backends, workloads, quick, out, work);
+        }
+
+        static String usage() {
+            return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host]\n"
+                + "                        [--workloads smallfiles,bigfile,metadata] [--quick] [--out DIR] [--work DIR]";
+        }
+
+        private static int positive(String key, String value) {
+            try {
+                int n = Integer.parseInt(value == null ? "" : value);
+                if (n > 0) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new IllegalArgumentException(key + ": '" + value + "' is not a whole number > 0");
+        }
+
+        private static List<String> list(String key, String value, List<String> allowed) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(key + " needs a value: one or more of " + String.join(",", allowed));
+            }
+            List<String> items = Arrays.asList(value.split(","));
+            for (String item : items) {
+                if (!allowed.contains(item)) {
+                    throw new IllegalArgumentException(key + ": '" + item + "' is not one of " + String.join(",", allowed));
+                }
+            }
+            return items;
+        }
+    }
+
+    public static void main(String... args) throws Exception {
+        int status = execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the benchmark; returns the exit status: 0, 1 when a run failed, 2 for bad options. */
+    static int execute(String... args) throws Exception {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        return new GuestBench(settings).run();
+    }
+
+    private int run() throws Exception {
+        Workload workload = Workload.prepare(work, settings.quick());
+        System.out.println("bench: " + workload.describe());
+        GuestImage image = workload.image(GuestImage.withScriptText(workload.script()));
+        System.out.printf("bench: %d repeat(s) of %s, cache %s, backends %s%n", settings.repeat(), settings.workloads(),
+            settings.caches(), settings.backends());
+        for (int r = 0; r < settings.repeat(); r++) {
+            for (String cache : settings.caches()) {
+                // interleaved, the order rotated each round: drift of the machine spreads evenly
+                List<String> order = new ArrayList<>(settings.backends());
+                java.util.Collections.rotate(order, -r);
+                for (String backend : order) {
+                    long t0 = System.nanoTime();
+                    try {
+                        Map<String, Double> phases = runOnce(backend, cache, image, workload);
+                        results.add(cache, backend, phases);
+                        System.out.printf("bench: round %d/%d cache=%s %-9s %5.1f s  %s%n", r + 1, settings.repeat(),
+                            cache, backend, (System.nanoTime() - t0) / 1e9, Results.brief(phases));
+                    } catch (IllegalStateException | AssertionError e) {
+                        // one failed run costs its numbers, not the others': it is reported and left out
+                        failures++;
+                        System.out.printf("bench: round %d/%d cache=%s %-9s FAILED: %s%n", r + 1, settings.repeat(), cache,
+                            backend, e.getMessage().lines().findFirst().orElse(""));
+                        Files.writeString(work.resolve("failed-" + cache + "-" + backend + "-" + (r + 1) + ".txt"),
+                            e.getMessage());
+                    }
+                    write(workload);
+                }
+            }
+        }
+        String table = write(workload);
+        System.out.println();
+        System.out.println(table);
+        System.out.println("bench: wrote " + settings.out().resolve("results.md") + ", results.csv and results.png"
+            + (failures > 0 ? "; " + failures + " run(s) failed, their reasons are in " + work : ""));
+        return failures > 0 ? 1 : 0;
+    }
+
+    /** The results so far: written after every run, so a long benchmark's numbers survive its end. */
+    private String write(Workload workload) throws IOException {
+        Files.createDirectories(settings.out());
+        String table = results.markdown(settings, workload.describe());
+        Files.writeString(settings.out().resolve("results.md"), table);
+        Files.writeString(settings.out().resolve("results.csv"), results.csv());
+        results.chart(settings.out().resolve("results.png"));
+        return table;
+    }
+
+    /** One guest (or host) run of the workloads on a fresh, empty share; returns phase → seconds. */
+    private Map<String, Double> runOnce(String backend, String cache, GuestImage image, Workload workload)
+            throws IOException, InterruptedException {
+        Path share = work.resolve("share-" + backend);
+        deleteTree(share);
+        Files.createDirectories(share);
+        Path console = work.resolve("console-" + backend + ".log");
+        try {
+            return switch (backend) {
+                case "host" -> Results.phases(workload.onHost(share), "host");
+                case "9p" -> Results.phases(GuestVm.ninep(image, share, "bench",
+                        "trans=virtio,version=9p2000.L,msize=512000,cache=" + ninepCache(cache), console)
+                    .memory(Workload.GUEST_MIB).timeout(3600).withoutUnmount().run().text(), "9p");
+                default -> daemon(backend, cache, share, image, console);
+            };
+        } finally {
+            deleteTree(share);
+        }
+    }
+
+    /** 9p's nearest cache mode: loose caches like cache=always, mmap like auto, none like never. */
+    static String ninepCache(String cache) {
+        return switch (cache) {
+            case "always" -> "loose";
+            case "auto" -> "mmap";
+            default -> "none";
+        };
+    }
+
+    private Map<String, Double> daemon(String backend, String cache, Path share, GuestImage image, Path console)
+            throws IOException, InterruptedException {
+        Path socket = work.resolve(backend + ".sock");
+        Files.deleteIfExists(socket);
+        Path log = work.resolve(backend + ".log");
+        List<String> command = backend.equals("jvirtiofs")
+            ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
+                "-o", "source=" + share, "-o", "cache=" + cache)
+            : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache);
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            while (!Files.exists(socket) && p.isAlive()) {
+                Thread.sleep(5);
+            }
+            double ready = (System.nanoTime() - t0) / 1e9;
+            if (!Files.exists(socket)) {
+                throw new IllegalStateException(backend + " exited before its socket appeared:\n" + Files.readString(log));
+            }
+            RssWatch rss = new RssWatch(p.pid());
+            rss.start();
+            String text = new GuestVm(image, socket, "bench", console).memory(Workload.GUEST_MIB).timeout(3600)
+                .withoutUnmount().daemonLog(() -> readQuietly(log)).run().text();
+            Map<String, Double> phases = new LinkedHashMap<>(Results.phases(text, backend));
+            phases.put("socket-ready", ready);
+            rss.finish();
+            phases.put("rss-max-mib", rss.maxMiB);
+            phases.put("anon-max-mib", rss.maxAnonMiB);
+            return phases;
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+            }
+        }
+    }
+
+    /**
+     * The daemon's peak memory as the guest ran, sampled every 200 ms over its process and its
+     * children (QEMU's virtiofsd does its work in a forked child): resident in total, which
+     * counts the pages of guest RAM the daemon touched (shared, the guest's own), and private
+     * (RssAnon: heap, stacks, the daemon's own data).
+     */
+    private static final class RssWatch extends Thread {
+        private final long pid;
+        private volatile boolean done;
+        private volatile double maxMiB;
+        private volatile double maxAnonMiB;
+
+        RssWatch(long pid) {
+            super("rss-watch");
+            setDaemon(true);
+            this.pid = pid;
+        }
+
+        @Override
+        public void run() {
+            while (!done) {
+                sample();
+                try {
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        private void sample() {
+            long rss = 0;
+            long anon = 0;
+            List<Long> pids = new ArrayList<>(List.of(pid));
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            for (long p : pids) {
+                try {
+                    for (String line : Files.readAllLines(Path.of("/proc/" + p + "/status"))) {
+                        if (line.startsWith("VmRSS:")) {
+                            rss += kib(line);
+                        } else if (line.startsWith("RssAnon:")) {
+                            anon += kib(line);
+                        }
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // the process ended
+                }
+            }
+            maxMiB = Math.max(maxMiB, rss / 1024.0);
+            maxAnonMiB = Math.max(maxAnonMiB, anon / 1024.0);
+        }
+
+        private static long kib(String line) {
+            return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+
+        void finish() {
+            sample();
+            done = true;
+        }
+    }
+
+    static String readQuietly(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.ISO_8859_1) : "";
+        } catch (IOException e) {
+            return "(" + e + ")";
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            Process p = new ProcessBuilder("rm", "-rf", "--one-file-system", dir.toString()).inheritIO().start();
+            try {
+                if (p.waitFor() != 0) {
+                    throw new IOException("rm -rf " + dir + " failed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted removing " + dir, e);
+            }
+        }
+    }
+
+    /** Runs a command, failing with its output unless it exits 0; returns its standard output. */
+    static String exec(List<String> command, Path dir) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        if (dir != null) {
+            pb.directory(dir.toFile());
+        }
+        Process p = pb.start();
+        String out;
+        try (InputStream in = p.getInputStream()) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        if (p.waitFor() != 0) {
+            throw new UncheckedIOException(new IOException(String.join(" ", command) + " failed:\n" + out));
+        }
+        return out;
+    }
+}

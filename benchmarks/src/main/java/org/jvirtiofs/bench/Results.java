@@ -1,0 +1,232 @@
+package org.jvirtiofs.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import javax.imageio.ImageIO;
+
+/** Phase times per cache mode and backend, their medians, and the ways they are shown. */
+final class Results {
+    private static final String MARK = "JVFS-BENCH: ";
+    /** What the issue asks of jvirtiofs against the C daemon: at most 0.8 of its time. */
+    static final double TARGET_RATIO = 0.8;
+    /** Phases that are not times: shown, never compared as times. */
+    private static final Set<String> NOT_TIMES = Set.of("socket-ready", "rss-max-mib", "anon-max-mib");
+    private static final Set<String> SMALL_FILES = Set.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf");
+    private static final Set<String> SEQUENTIAL = Set.of("seq-write", "seq-read");
+
+    private final Map<String, Map<String, Map<String, List<Double>>>> runs = new LinkedHashMap<>();
+
+    /** The JVFS-BENCH lines of a run's output; fails with the output unless the run finished. */
+    static Map<String, Double> phases(String output, String backend) {
+        Map<String, Double> phases = new LinkedHashMap<>();
+        boolean done = false;
+        for (String line : output.split("\n")) {
+            int at = line.indexOf(MARK);
+            if (at >= 0) {
+                String[] f = line.substring(at + MARK.length()).trim().split("\\s+");
+                phases.put(f[0], Double.parseDouble(f[1]));
+            }
+            done |= line.contains("JVFS-BENCH-DONE");
+        }
+        if (!done) {
+            throw new IllegalStateException(backend + ": the workloads did not finish:\n" + tail(output));
+        }
+        return phases;
+    }
+
+    private static String tail(String text) {
+        String[] lines = text.split("\n");
+        return String.join("\n", List.of(lines).subList(Math.max(0, lines.length - 30), lines.length));
+    }
+
+    static String brief(Map<String, Double> phases) {
+        StringBuilder b = new StringBuilder();
+        phases.forEach((k, v) -> b.append(k).append('=').append(String.format(Locale.ROOT, "%.2f", v)).append(' '));
+        return b.toString().trim();
+    }
+
+    void add(String cache, String backend, Map<String, Double> phases) {
+        Map<String, List<Double>> byPhase = runs.computeIfAbsent(cache, c -> new LinkedHashMap<>())
+            .computeIfAbsent(backend, b -> new LinkedHashMap<>());
+        phases.forEach((phase, seconds) -> byPhase.computeIfAbsent(phase, p -> new ArrayList<>()).add(seconds));
+    }
+
+    static double median(List<Double> values) {
+        if (values == null || values.isEmpty()) {
+            return Double.NaN;
+        }
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    private double median(String cache, String backend, String phase) {
+        Map<String, List<Double>> byPhase = runs.getOrDefault(cache, Map.of()).get(backend);
+        return byPhase == null ? Double.NaN : median(byPhase.get(phase));
+    }
+
+    private Set<String> phaseNames(String cache) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Map<String, List<Double>> byPhase : runs.getOrDefault(cache, Map.of()).values()) {
+            names.addAll(byPhase.keySet());
+        }
+        names.removeAll(NOT_TIMES);
+        return names;
+    }
+
+    /** The medians per cache mode: seconds per backend, jvirtiofs' ratio to virtiofsd and 9p's to jvirtiofs. */
+    String markdown(GuestBench.Settings settings, String workload) {
+        StringBuilder b = new StringBuilder();
+        b.append("Medians of ").append(settings.repeat()).append(" run(s), seconds (lower is better). ")
+            .append(workload).append(".\n");
+        for (String cache : runs.keySet()) {
+            b.append("\n### cache=").append(cache).append(" (9p: cache=").append(GuestBench.ninepCache(cache))
+                .append(")\n\n| phase | jvirtiofs | virtiofsd | 9p | host | jvirtiofs / virtiofsd | 9p / jvirtiofs |\n")
+                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+            for (String phase : phaseNames(cache)) {
+                double j = median(cache, "jvirtiofs", phase);
+                double v = median(cache, "virtiofsd", phase);
+                double p = median(cache, "9p", phase);
+                b.append("| ").append(phase);
+                for (String backend : GuestBench.BACKENDS) {
+                    b.append(" | ").append(seconds(median(cache, backend, phase)));
+                }
+                double ratio = j / v;
+                b.append(" | ").append(ratio(ratio)).append(Double.isNaN(ratio) ? "" : ratio <= TARGET_RATIO ? " ✓" : " ✗");
+                double vs9p = p / j;
+                String mark = "";
+                if (!Double.isNaN(vs9p) && (SMALL_FILES.contains(phase) || SEQUENTIAL.contains(phase))) {
+                    mark = vs9p >= (SMALL_FILES.contains(phase) ? 10 : 1) ? " ✓" : " ✗";
+                }
+                b.append(" | ").append(ratio(vs9p)).append(mark).append(" |\n");
+            }
+            for (String other : List.of("socket-ready", "rss-max-mib", "anon-max-mib")) {
+                b.append("| ").append(switch (other) {
+                    case "socket-ready" -> "socket ready after start (s)";
+                    case "rss-max-mib" -> "daemon peak RSS, guest RAM it touched included (MiB)";
+                    default -> "daemon peak private memory, RssAnon (MiB)";
+                });
+                for (String backend : GuestBench.BACKENDS) {
+                    double m = median(cache, backend, other);
+                    b.append(" | ").append(Double.isNaN(m) ? "" : String.format(Locale.ROOT, "%.2f", m));
+                }
+                b.append(" | | |\n");
+            }
+        }
+        b.append("\n✓ in the virtiofsd column: jvirtiofs takes at most ").append(TARGET_RATIO)
+            .append(" of the C daemon's time in the same run. In the 9p column: small-file phases at least 10 times")
+            .append(" faster than 9p, sequential I/O at least as fast.\n");
+        return b.toString();
+    }
+
+    private static String seconds(double s) {
+        return Double.isNaN(s) ? "" : String.format(Locale.ROOT, s < 10 ? "%.3f" : "%.1f", s);
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "" : String.format(Locale.ROOT, "%.2f", r);
+    }
+
+    /** Every run: cache, backend, phase, run, seconds. */
+    String csv() {
+        StringBuilder b = new StringBuilder("cache,backend,phase,run,value\n");
+        runs.forEach((cache, byBackend) -> byBackend.forEach((backend, byPhase) -> byPhase.forEach((phase, values) -> {
+            for (int i = 0; i < values.size(); i++) {
+                b.append(cache).append(',').append(backend).append(',').append(phase).append(',').append(i + 1)
+                    .append(',').append(values.get(i)).append('\n');
+            }
+        })));
+        return b.toString();
+    }
+
+    /**
+     * A bar chart per cache mode: each phase's median time relative to the C daemon's (1.0, the
+     * dashed line), for jvirtiofs, 9p and the host; a log scale, as 9p is tens of times slower.
+     */
+    void chart(Path png) throws IOException {
+        List<String> caches = new ArrayList<>(runs.keySet());
+        int maxPhases = caches.stream().mapToInt(c -> phaseNames(c).size()).max().orElse(1);
+        int rowHeight = 360;
+        int width = Math.max(900, 80 + maxPhases * 70);
+        BufferedImage image = new BufferedImage(width, 40 + rowHeight * Math.max(1, caches.size()), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
+        String[] shown = {"jvirtiofs", "9p", "host"};
+        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f)};
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setColor(Color.BLACK);
+        g.drawString("time relative to QEMU's C virtiofsd (1.0 = dashed line; lower is better; log scale)", 10, 18);
+        for (int i = 0; i < shown.length; i++) {
+            g.setColor(colors[i]);
+            g.fillRect(width - 260 + i * 85, 8, 12, 12);
+            g.setColor(Color.BLACK);
+            g.drawString(shown[i], width - 244 + i * 85, 18);
+        }
+        double lo = Math.log10(0.01);
+        double hi = Math.log10(100);
+        for (int row = 0; row < caches.size(); row++) {
+            String cache = caches.get(row);
+            int top = 40 + row * rowHeight;
+            int plotTop = top + 20;
+            int plotBottom = top + rowHeight - 70;
+            g.setColor(Color.BLACK);
+            g.drawString("cache=" + cache, 10, top + 12);
+            for (double tick : new double[] {0.01, 0.1, 1, 10, 100}) {
+                int y = y(tick, lo, hi, plotTop, plotBottom);
+                g.setColor(new Color(0xdddddd));
+                g.drawLine(50, y, width - 10, y);
+                g.setColor(Color.BLACK);
+                g.drawString(tick >= 1 ? String.valueOf((int) tick) : String.valueOf(tick), 10, y + 4);
+            }
+            int x = 60;
+            for (String phase : phaseNames(cache)) {
+                double base = median(cache, "virtiofsd", phase);
+                for (int i = 0; i < shown.length; i++) {
+                    double r = median(cache, shown[i], phase) / base;
+                    if (!Double.isNaN(r) && r > 0 && !Double.isInfinite(r)) {
+                        int yv = y(Math.max(0.01, Math.min(100, r)), lo, hi, plotTop, plotBottom);
+                        int y1 = y(1, lo, hi, plotTop, plotBottom);
+                        g.setColor(colors[i]);
+                        g.fillRect(x + i * 18, Math.min(yv, y1), 16, Math.max(1, Math.abs(y1 - yv)));
+                    }
+                }
+                g.setColor(Color.BLACK);
+                Graphics2D rotated = (Graphics2D) g.create();
+                rotated.rotate(Math.toRadians(-40), x + 30, plotBottom + 14);
+                rotated.drawString(phase, x, plotBottom + 30);
+                rotated.dispose();
+                x += 70;
+            }
+            int y1 = y(1, lo, hi, plotTop, plotBottom);
+            g.setColor(Color.BLACK);
+            g.setStroke(new BasicStroke(1, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1, new float[] {6, 4}, 0));
+            g.drawLine(50, y1, width - 10, y1);
+            g.setStroke(new BasicStroke());
+        }
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static int y(double value, double lo, double hi, int top, int bottom) {
+        double f = (Math.log10(value) - lo) / (hi - lo);
+        return (int) Math.round(bottom - f * (bottom - top));
+    }
+}

@@ -1,0 +1,71 @@
+package org.jvirtiofs.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The harness itself: its options, its arithmetic, and one real quick run (a TCG guest on
+ * jvirtiofs and on QEMU's C virtiofsd, and the host) that must produce every phase of every
+ * workload, the table and the chart. No time is asserted: speed is the benchmark's output.
+ */
+class GuestBenchTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void optionsAreCheckedWithOneLineEach() {
+        assertEquals("--repeat: 'x' is not a whole number > 0",
+            assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--repeat", "x")).getMessage());
+        assertEquals("--backends: 'nfs' is not one of jvirtiofs,virtiofsd,9p,host",
+            assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--backends=nfs")).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--fast"))
+            .getMessage().startsWith("unknown option '--fast'"));
+        GuestBench.Settings s = GuestBench.Settings.parse("--repeat=5", "--cache", "always");
+        assertEquals(5, s.repeat());
+        assertEquals(List.of("always"), s.caches());
+        assertEquals(GuestBench.BACKENDS, s.backends());
+    }
+
+    @Test
+    void mediansRatiosAndMarks() {
+        assertEquals(2.0, Results.median(List.of(3.0, 1.0, 2.0)));
+        assertEquals(2.5, Results.median(List.of(4.0, 1.0, 2.0, 3.0)));
+        Results r = new Results();
+        r.add("auto", "jvirtiofs", Map.of("untar", 1.0, "seq-read", 2.0));
+        r.add("auto", "virtiofsd", Map.of("untar", 2.0, "seq-read", 2.0));
+        r.add("auto", "9p", Map.of("untar", 20.0, "seq-read", 1.0));
+        String table = r.markdown(GuestBench.Settings.parse(), "test");
+        assertTrue(table.contains("| untar | 1.000 | 2.000 | 20.0 |  | 0.50 ✓ | 20.00 ✓ |"), table);
+        assertTrue(table.contains("| seq-read | 2.000 | 2.000 | 1.000 |  | 1.00 ✗ | 0.50 ✗ |"), table);
+    }
+
+    @Test
+    void aQuickRunMeasuresEveryPhaseOnEachBackend() throws Exception {
+        Path out = tmp.resolve("out");
+        int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "auto", "--backends", "jvirtiofs,virtiofsd,host",
+            "--out", out.toString());
+        assertEquals(0, status, "every run finished");
+        String csv = Files.readString(out.resolve("results.csv"));
+        for (String backend : List.of("jvirtiofs", "virtiofsd", "host")) {
+            for (String phase : List.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf", "seq-write",
+                    "seq-read", "fio-randread", "fio-randwrite", "create", "rename", "chmod", "stat", "unlink", "mkdir",
+                    "rmdir", "symlink-readlink", "hardlink", "link-unlink")) {
+                assertTrue(csv.contains("auto," + backend + "," + phase + ",1,"), backend + " " + phase + ":\n" + csv);
+            }
+        }
+        assertTrue(csv.contains("auto,jvirtiofs,socket-ready,1,"), csv);
+        assertTrue(csv.contains("auto,jvirtiofs,rss-max-mib,1,"), csv);
+        assertTrue(csv.contains("auto,virtiofsd,anon-max-mib,1,"), csv);
+        assertTrue(Files.readString(out.resolve("results.md")).contains("| jvirtiofs / virtiofsd |"));
+        assertTrue(ImageIO.read(out.resolve("results.png").toFile()).getWidth() > 0);
+    }
+}
