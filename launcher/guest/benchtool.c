@@ -54,11 +54,8 @@ static int stat_one(const char *path, const struct stat *st, int type, struct FT
     return 0;
 }
 
-static int read_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
-    (void) ftw;
-    if (type != FTW_F || !S_ISREG(st->st_mode)) {
-        return 0;
-    }
+/* reads the whole file, 1 MiB at a time */
+static void read_file(const char *path) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
         die("open", path);
@@ -70,7 +67,14 @@ static int read_one(const char *path, const struct stat *st, int type, struct FT
         die("read", path);
     }
     close(fd);
-    entries++;
+}
+
+static int read_one(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+    (void) ftw;
+    if (type == FTW_F && S_ISREG(st->st_mode)) {
+        read_file(path);
+        entries++;
+    }
     return 0;
 }
 
@@ -78,114 +82,113 @@ static void name(char *out, size_t size, const char *dir, const char *prefix, lo
     snprintf(out, size, "%s/%s%06ld", dir, prefix, i);
 }
 
-static void meta(const char *dir, long n) {
-    char a[4096], b[4096];
-    struct stat st;
+/* One step of a phase on entry i of dir: 0 or -1 with errno set and the failing path in path. */
+typedef int (*step)(const char *dir, long i, char *path, size_t size);
+
+static void steps(const char *phase_name, const char *dir, long n, step op) {
+    char path[4096];
     double t = now();
     for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "f", i);
-        int fd = open(a, O_CREAT | O_EXCL | O_WRONLY, 0644);
-        if (fd < 0) {
-            die("create", a);
-        }
-        close(fd);
-    }
-    phase("create", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "f", i);
-        name(b, sizeof b, dir, "r", i);
-        if (rename(a, b) != 0) {
-            die("rename", a);
+        if (op(dir, i, path, sizeof path) != 0) {
+            die(phase_name, path);
         }
     }
-    phase("rename", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(b, sizeof b, dir, "r", i);
-        if (chmod(b, 0600) != 0) {
-            die("chmod", b);
-        }
+    phase(phase_name, t);
+}
+
+static int create_one(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "f", i);
+    int fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0644);
+    return fd < 0 ? -1 : close(fd);
+}
+
+static int rename_one(const char *dir, long i, char *path, size_t size) {
+    char to[4096];
+    name(path, size, dir, "f", i);
+    name(to, sizeof to, dir, "r", i);
+    return rename(path, to);
+}
+
+static int chmod_one(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "r", i);
+    return chmod(path, 0600);
+}
+
+static int stat_one_file(const char *dir, long i, char *path, size_t size) {
+    struct stat st;
+    name(path, size, dir, "r", i);
+    return stat(path, &st);
+}
+
+static int unlink_one(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "r", i);
+    return unlink(path);
+}
+
+static int mkdir_one(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "d", i);
+    return mkdir(path, 0755);
+}
+
+static int rmdir_one(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "d", i);
+    return rmdir(path);
+}
+
+static int symlink_one(const char *dir, long i, char *path, size_t size) {
+    char got[16];
+    name(path, size, dir, "s", i);
+    if (symlink("target", path) != 0) {
+        return -1;
     }
-    phase("chmod", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(b, sizeof b, dir, "r", i);
-        if (stat(b, &st) != 0) {
-            die("stat", b);
-        }
+    ssize_t len = readlink(path, got, sizeof got);
+    if (len != 6 || memcmp(got, "target", 6) != 0) {
+        errno = len < 0 ? errno : EIO;
+        return -1;
     }
-    phase("stat", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(b, sizeof b, dir, "r", i);
-        if (unlink(b) != 0) {
-            die("unlink", b);
-        }
+    return 0;
+}
+
+static int link_one(const char *dir, long i, char *path, size_t size) {
+    char target[4096];
+    snprintf(target, sizeof target, "%s/target", dir);
+    name(path, size, dir, "h", i);
+    return link(target, path);
+}
+
+static int unlink_links(const char *dir, long i, char *path, size_t size) {
+    name(path, size, dir, "s", i);
+    if (unlink(path) != 0) {
+        return -1;
     }
-    phase("unlink", t);
+    name(path, size, dir, "h", i);
+    return unlink(path);
+}
+
+static void meta(const char *dir, long n) {
+    steps("create", dir, n, create_one);
+    steps("rename", dir, n, rename_one);
+    steps("chmod", dir, n, chmod_one);
+    steps("stat", dir, n, stat_one_file);
+    steps("unlink", dir, n, unlink_one);
 }
 
 static void dirs(const char *dir, long n) {
-    char a[4096];
-    double t = now();
-    for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "d", i);
-        if (mkdir(a, 0755) != 0) {
-            die("mkdir", a);
-        }
-    }
-    phase("mkdir", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "d", i);
-        if (rmdir(a) != 0) {
-            die("rmdir", a);
-        }
-    }
-    phase("rmdir", t);
+    steps("mkdir", dir, n, mkdir_one);
+    steps("rmdir", dir, n, rmdir_one);
 }
 
 static void links(const char *dir, long n) {
-    char target[4096], a[4096], b[4096], got[4096];
+    char target[4096];
     snprintf(target, sizeof target, "%s/target", dir);
     int fd = open(target, O_CREAT | O_WRONLY, 0644);
     if (fd < 0) {
         die("create", target);
     }
     close(fd);
-    double t = now();
-    for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "s", i);
-        if (symlink("target", a) != 0) {
-            die("symlink", a);
-        }
-        ssize_t len = readlink(a, got, sizeof got);
-        if (len != 6 || memcmp(got, "target", 6) != 0) {
-            die("readlink", a);
-        }
-    }
-    phase("symlink-readlink", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(b, sizeof b, dir, "h", i);
-        if (link(target, b) != 0) {
-            die("link", b);
-        }
-    }
-    phase("hardlink", t);
-    t = now();
-    for (long i = 0; i < n; i++) {
-        name(a, sizeof a, dir, "s", i);
-        name(b, sizeof b, dir, "h", i);
-        if (unlink(a) != 0) {
-            die("unlink", a);
-        }
-        if (unlink(b) != 0) {
-            die("unlink", b);
-        }
-    }
-    phase("link-unlink", t);
+    steps("symlink-readlink", dir, n, symlink_one);
+    steps("hardlink", dir, n, link_one);
+    steps("link-unlink", dir, n, unlink_links);
     unlink(target);
 }
 
@@ -210,17 +213,7 @@ static void seqwrite(const char *path, long mib) {
 
 static void seqread(const char *path) {
     double t = now();
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        die("open", path);
-    }
-    ssize_t n;
-    while ((n = read(fd, buffer, sizeof buffer)) > 0) {
-    }
-    if (n < 0) {
-        die("read", path);
-    }
-    close(fd);
+    read_file(path);
     phase("seq-read", t);
 }
 
