@@ -55,7 +55,11 @@ public final class GuestBench {
                 String a = args[i];
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-                if (value == null && !key.equals("--quick") && !key.equals("--help") && i + 1 < args.length) {
+                boolean flag = key.equals("--quick") || key.equals("--help");
+                if (value == null && !flag) {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(key + " needs a value\n" + usage());
+                    }
                     value = args[++i];
                 }
                 switch (key) {

@@ -29,6 +29,8 @@ class GuestBenchTest {
             assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--backends=nfs")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--fast"))
             .getMessage().startsWith("unknown option '--fast'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--out"))
+            .getMessage().startsWith("--out needs a value"));
         GuestBench.Settings s = GuestBench.Settings.parse("--repeat=5", "--cache", "always");
         assertEquals(5, s.repeat());
         assertEquals(List.of("always"), s.caches());
