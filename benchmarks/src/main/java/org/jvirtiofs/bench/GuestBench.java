@@ -55,6 +55,10 @@ public final class GuestBench {
                 String a = args[i];
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--out", "--work", "--help")
+                        .contains(key)) {
+                    throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
+                }
                 boolean flag = key.equals("--quick") || key.equals("--help");
                 if (value == null && !flag) {
                     if (i + 1 >= args.length) {
