@@ -137,7 +137,7 @@ public final class GuestBench {
     private int run() throws Exception {
         Workload workload = Workload.prepare(work, settings.quick());
         System.out.println("bench: " + workload.describe());
-        GuestImage image = workload.image(GuestImage.withScriptText(workload.script()));
+        GuestImage image = workload.image(GuestImage.withScriptText(workload.script(settings.workloads())));
         System.out.printf("bench: %d repeat(s) of %s, cache %s, backends %s%n", settings.repeat(), settings.workloads(),
             settings.caches(), settings.backends());
         for (int r = 0; r < settings.repeat(); r++) {
@@ -191,7 +191,7 @@ public final class GuestBench {
         Path console = work.resolve("console-" + backend + ".log");
         try {
             return switch (backend) {
-                case "host" -> Results.phases(workload.onHost(share), "host");
+                case "host" -> Results.phases(workload.onHost(share, settings.workloads()), "host");
                 case "9p" -> Results.phases(GuestVm.ninep(image, share, "bench",
                         "trans=virtio,version=9p2000.L,msize=512000,cache=" + ninepCache(cache), console)
                     .memory(Workload.GUEST_MIB).timeout(3600).withoutUnmount().run().text(), "9p");

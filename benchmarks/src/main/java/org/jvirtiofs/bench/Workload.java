@@ -120,13 +120,13 @@ final class Workload {
         return "smallfiles untars " + treeFiles + " files of " + treeName + "; " + settings.replace('\n', ' ').trim();
     }
 
-    /** The workload script for the guest: the settings, then bench.sh. */
-    String script() throws IOException {
+    /** The workload script for the guest: the workloads to run and the settings, then bench.sh. */
+    String script(List<String> workloads) throws IOException {
         try (InputStream in = Workload.class.getResourceAsStream("bench.sh")) {
             if (in == null) {
                 throw new IllegalStateException("bench.sh is missing from the classpath");
             }
-            return "WORKLOADS=\"${BENCH_WORKLOADS:-smallfiles bigfile metadata}\"\n" + settings
+            return "WORKLOADS=\"" + String.join(" ", workloads) + "\"\n" + settings
                 + new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -148,10 +148,10 @@ final class Workload {
     }
 
     /** The same script on the host's own filesystem, with the host's busybox, benchtool and fio. */
-    String onHost(Path dir) throws IOException, InterruptedException {
+    String onHost(Path dir, List<String> workloads) throws IOException, InterruptedException {
         Path script = Files.createTempFile("bench-host", ".sh");
         try {
-            Files.writeString(script, script());
+            Files.writeString(script, script(workloads));
             // busybox's tar, find, rm and awk, as in the guest
             Path bin = extras.resolveSibling("host-bin");
             Files.createDirectories(bin);

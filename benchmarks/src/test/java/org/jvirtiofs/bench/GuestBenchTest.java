@@ -1,6 +1,7 @@
 package org.jvirtiofs.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,19 @@ class GuestBenchTest {
         String table = r.markdown(GuestBench.Settings.parse(), "test");
         assertTrue(table.contains("| untar | 1.000 | 2.000 | 20.0 |  | 0.50 ✓ | 20.00 ✓ |"), table);
         assertTrue(table.contains("| seq-read | 2.000 | 2.000 | 1.000 |  | 1.00 ✗ | 0.50 ✗ |"), table);
+    }
+
+    @Test
+    void onlyTheChosenWorkloadsRun() throws Exception {
+        Path out = tmp.resolve("chosen");
+        int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "auto", "--backends", "host",
+            "--workloads", "metadata", "--out", out.toString());
+        assertEquals(0, status, "the run finished");
+        String csv = Files.readString(out.resolve("results.csv"));
+        assertTrue(csv.contains("auto,host,create,1,"), csv);
+        assertTrue(csv.contains("auto,host,link-unlink,1,"), csv);
+        assertFalse(csv.contains(",untar,"), "smallfiles was not asked for:\n" + csv);
+        assertFalse(csv.contains(",seq-write,"), "bigfile was not asked for:\n" + csv);
     }
 
     @Test
