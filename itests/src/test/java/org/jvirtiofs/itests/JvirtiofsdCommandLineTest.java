@@ -1,6 +1,7 @@
 package org.jvirtiofs.itests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -8,8 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** bin/jvirtiofsd answers like virtiofsd: help, version, capabilities, and one line for wrong options. */
 class JvirtiofsdCommandLineTest {
@@ -19,17 +22,67 @@ class JvirtiofsdCommandLineTest {
     }
 
     static Run jvirtiofsd(String... args) throws Exception {
+        return jvirtiofsd(Map.of(), args);
+    }
+
+    static Run jvirtiofsd(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString()));
         command.addAll(List.of(args));
         Path err = Files.createTempFile("jvirtiofsd", ".err");
         try {
-            Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "jvirtiofsd did not exit");
             return new Run(p.exitValue(), out, Files.readString(err));
         } finally {
             Files.delete(err);
+        }
+    }
+
+    @Test
+    void laterStartsMapTheClassesATrainingStartArchived(@TempDir Path tmp) throws Exception {
+        Path cache = tmp.resolve("cache");
+        Run first = jvirtiofsd(Map.of("XDG_CACHE_HOME", cache.toString()), "--version");
+        assertEquals(0, first.exitCode(), first.stderr());
+        assertEquals("", first.stderr(), "the training is silent");
+        // the first start leaves a training start behind, which archives what it loaded
+        Path cds = cache.resolve("jvirtiofs/cds");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (archives(cds).isEmpty() || Files.exists(cds.resolve(archives(cds).get(0) + ".training"))) {
+            assertTrue(System.nanoTime() < deadline, "no class-data archive in " + cds + " after 120 s");
+            Thread.sleep(200);
+        }
+        assertEquals(1, archives(cds).size(), archives(cds).toString());
+        Path classes = tmp.resolve("classes.log");
+        Run later = jvirtiofsd(Map.of("XDG_CACHE_HOME", cache.toString(),
+                "JVIRTIOFS_JAVA_OPTS", "-Xlog:class+load:file=" + classes), "--version");
+        assertEquals(0, later.exitCode(), later.stderr());
+        assertTrue(later.stdout().startsWith("jvirtiofsd 0."), later.stdout());
+        long archived;
+        try (var lines = Files.lines(classes)) {
+            archived = lines.filter(l -> l.contains("source: shared objects file (top)")).count();
+        }
+        // --version starts the framework, SCR and the jvirtiofs bundles: well over a thousand classes
+        assertTrue(archived > 1000, archived + " classes came from the archive");
+    }
+
+    @Test
+    void classDataSharingCanBeTurnedOff(@TempDir Path tmp) throws Exception {
+        Run run = jvirtiofsd(Map.of("XDG_CACHE_HOME", tmp.toString(), "JVIRTIOFS_CDS", "off"), "--version");
+        assertEquals(0, run.exitCode(), run.stderr());
+        Thread.sleep(1000);
+        assertFalse(Files.exists(tmp.resolve("jvirtiofs")), "nothing is cached");
+    }
+
+    private static List<String> archives(Path cds) throws Exception {
+        if (!Files.isDirectory(cds)) {
+            return List.of();
+        }
+        try (var files = Files.list(cds)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsa")).sorted().toList();
         }
     }
 
