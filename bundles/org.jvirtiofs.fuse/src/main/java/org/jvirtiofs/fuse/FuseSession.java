@@ -29,7 +29,7 @@ public final class FuseSession {
     private final FuseFilesystem fs;
     private final SessionOptions options;
     private final RequestObserver observer;
-    private final ProtocolLog log = new ProtocolLog();
+    private final ProtocolLog log;
     private final InitOps init;
     private final Op[] ops = new Op[FUSE_TMPFILE + 1];
     /** sizeof(struct fuse_write_in): what precedes a WRITE's data after the header. */
@@ -45,6 +45,7 @@ public final class FuseSession {
         this.fs = Objects.requireNonNull(fs, "fs");
         this.options = Objects.requireNonNull(options, "options");
         this.observer = Objects.requireNonNull(observer, "observer");
+        this.log = new ProtocolLog(observer);
         this.init = new InitOps(fs, options);
         new EntryOps(fs, log).register(ops);
         new AttrOps(fs).register(ops);

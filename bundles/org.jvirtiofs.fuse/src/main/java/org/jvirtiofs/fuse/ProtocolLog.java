@@ -20,6 +20,11 @@ final class ProtocolLog {
 
     private final AtomicInteger badRequests = new AtomicInteger();
     private final Set<String> bugSites = ConcurrentHashMap.newKeySet();
+    private final RequestObserver observer;
+
+    ProtocolLog(RequestObserver observer) {
+        this.observer = observer;
+    }
 
     /** A request we could not serve as sent: one line, WARN for the first few. */
     void badRequest(String what, int opcode, long unique) {
@@ -39,8 +44,13 @@ final class ProtocolLog {
         badRequest("only " + bytes + " readable bytes", 0, 0);
     }
 
-    /** A RuntimeException out of the provider or the session: stack once per class and site. */
+    /** A RuntimeException out of the provider or the session: stack once per class and site; the observer hears of each. */
     void bug(int opcode, Throwable e) {
+        try {
+            observer.failed(opcode, e);
+        } catch (RuntimeException ignored) {
+            // an observer must not throw; it cannot take the session down either
+        }
         StackTraceElement[] st = e.getStackTrace();
         String key = opcode + ":" + e.getClass().getName() + "@" + (st.length > 0 ? st[0] : "");
         if (bugSites.size() < MAX_BUG_SITES && bugSites.add(key)) {

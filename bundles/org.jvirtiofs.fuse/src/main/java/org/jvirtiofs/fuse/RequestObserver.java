@@ -21,4 +21,16 @@ public interface RequestObserver {
      * @param payloadBytes for a successful READ the bytes replied, for WRITE the bytes received; else 0
      */
     void served(int opcode, int errno, long nanos, long payloadBytes);
+
+    /**
+     * A request met a bug: a RuntimeException or LinkageError out of the provider or the session
+     * itself. The request was replied EIO (or dropped, if it had no reply) and the session goes
+     * on; {@link #served} is still called for it. For counting bugs and for tests that must see
+     * none; the session logs them itself.
+     *
+     * @param opcode the FUSE opcode, or -1 when the header could not be read
+     * @param bug what was thrown
+     */
+    default void failed(int opcode, Throwable bug) {
+    }
 }

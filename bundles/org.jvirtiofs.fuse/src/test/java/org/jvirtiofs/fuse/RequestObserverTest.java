@@ -41,6 +41,39 @@ class RequestObserverTest {
     }
 
     @Test
+    void aProviderBugIsRepliedEioAndReportedToTheObserver() {
+        List<Throwable> bugs = new CopyOnWriteArrayList<>();
+        List<Integer> opcodes = new CopyOnWriteArrayList<>();
+        RequestObserver observer = new RequestObserver() {
+            @Override
+            public void served(int opcode, int errno, long nanos, long payloadBytes) {
+                served.add(new Served(opcode, errno, nanos, payloadBytes));
+            }
+
+            @Override
+            public void failed(int opcode, Throwable bug) {
+                opcodes.add(opcode);
+                bugs.add(bug);
+            }
+        };
+        Harness buggy = new Harness(new FileOpsTest.FileFs() {
+            @Override
+            public org.jvirtiofs.api.AttrReply getattr(org.jvirtiofs.api.Context ctx, long nodeId,
+                                                        java.util.OptionalLong handle) {
+                throw new IllegalStateException("provider bug");
+            }
+        }, SessionOptions.defaults(), observer);
+        buggy.init61();
+        buggy.call(Req.of(FUSE_GETATTR, 9).u32(0).u32(0).u64(0)).assertError(buggy.lastUnique(), Errno.EIO);
+        assertEquals(List.of(FUSE_GETATTR), opcodes);
+        assertEquals("provider bug", bugs.get(0).getMessage());
+        assertEquals(Errno.EIO, served.get(served.size() - 1).errno());
+        // a provider's own errno is no bug
+        buggy.call(Req.of(FUSE_MKDIR, 1).u32(0755).u32(0).str("d")).assertError(buggy.lastUnique(), Errno.ENOSYS);
+        assertEquals(1, bugs.size());
+    }
+
+    @Test
     void anObserverThatThrowsDoesNotCostTheReply() {
         Harness throwing = new Harness(new FileOpsTest.FileFs(), SessionOptions.defaults(), (o, e, n, p) -> {
             throw new IllegalStateException("observer bug");
