@@ -34,6 +34,7 @@ public final class GuestVm {
     private int memoryMiB = 512;
     private boolean unmount = true;
     private long timeoutSeconds = 240;
+    private volatile Process running;
 
     /** A guest that mounts {@code tag} from the vhost-user socket at {@code socket}. */
     public GuestVm(GuestImage image, Path socket, String tag, Path console) {
@@ -87,6 +88,7 @@ public final class GuestVm {
         Path qemuLog = console.resolveSibling(console.getFileName() + ".qemu");
         Process qemu = new ProcessBuilder(command()).redirectErrorStream(true)
                 .redirectOutput(qemuLog.toFile()).start();
+        running = qemu;
         qemu.getOutputStream().close();
         boolean ended = qemu.waitFor(timeoutSeconds, TimeUnit.SECONDS);
         String stall = "";
@@ -106,6 +108,14 @@ public final class GuestVm {
             throw failure("the guest reported " + out.result(), out, qemuLog);
         }
         return out;
+    }
+
+    /** SIGKILLs a running guest's QEMU, for tests that end a guest abruptly; {@link #run} then fails. */
+    public void kill() {
+        Process qemu = running;
+        if (qemu != null) {
+            qemu.destroyForcibly();
+        }
     }
 
     private Path qmpSocket() {

@@ -29,17 +29,34 @@ final class JvirtiofsdProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
                 "--socket-path=" + socket));
         command.addAll(List.of(options));
+        // a socket left by a daemon that was killed is replaced: then the log says when
+        boolean stale = Files.exists(socket);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         JvirtiofsdProcess daemon = new JvirtiofsdProcess(p, socket, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(socket) && p.isAlive() && System.nanoTime() < deadline) {
+        while (!daemon.listening(stale) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
-        if (!Files.exists(socket)) {
+        if (!daemon.listening(stale)) {
             daemon.close();
             throw new AssertionError("no socket from jvirtiofsd:\n" + daemon.log());
         }
         return daemon;
+    }
+
+    private boolean listening(boolean stale) {
+        return Files.exists(socket) && (!stale || log().contains("listening on " + socket));
+    }
+
+    /** SIGKILL, as a crash or the OOM killer ends it; waits until it is gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "jvirtiofsd survived SIGKILL");
+    }
+
+    /** Whether the daemon still runs. */
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     Path socket() {
@@ -58,6 +75,9 @@ final class JvirtiofsdProcess implements AutoCloseable {
     /** SIGTERM, as libvirt stops virtiofsd; fails if the daemon does not stop. */
     @Override
     public void close() throws InterruptedException {
+        if (!process.isAlive()) {
+            return; // killed by the test
+        }
         process.destroy();
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "jvirtiofsd did not stop on SIGTERM");
     }
