@@ -9,6 +9,7 @@ import org.jvirtiofs.devfuse.FuseMount;
 import org.jvirtiofs.devfuse.MountOptions;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
 
 /** Where a share's FUSE session meets its guest: a vhost-user socket, or a /dev/fuse mount. */
@@ -26,7 +27,9 @@ sealed interface Transport extends AutoCloseable {
         if (settings.socket() != null) {
             refuseLiveSocket(settings.socket());
             BackendOptions options = BackendOptions.defaults().withThreadPoolSize(settings.threads());
-            return new VhostUser(VhostUserBackend.listen(settings.socket(), options, session::handle, session::handle));
+            // a VM that goes away leaves no nodes or open files behind in the provider
+            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, session::destroy);
+            return new VhostUser(VhostUserBackend.listen(settings.socket(), options, handler, handler));
         }
         MountOptions options = MountOptions.defaults().withReaders(Math.max(1, settings.threads()));
         return new DevFuse(FuseMount.mount(settings.mountpoint(), session, options));

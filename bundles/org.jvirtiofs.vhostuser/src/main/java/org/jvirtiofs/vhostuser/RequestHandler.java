@@ -18,4 +18,30 @@ public interface RequestHandler {
      * @return the number of bytes written into the writable segments (the used length), 0 for no reply
      */
     int handle(ByteBuffer[] readable, ByteBuffer[] writable);
+
+    /**
+     * A frontend's connection ended (it disconnected or was dropped, or the backend stops) and its
+     * queues are stopped: what was tied to that guest, such as a FUSE session's nodes and open
+     * handles, can go, and the next frontend starts afresh. Called once per connection on the
+     * request handler and, if it is another object, on the hiprio one, from the backend's socket
+     * thread. A handler still running past the stop timeout may still be running. Does nothing by
+     * default.
+     */
+    default void frontendGone() {
+    }
+
+    /** {@code handler} with {@code gone} run as its {@link #frontendGone}. */
+    static RequestHandler onFrontendGone(RequestHandler handler, Runnable gone) {
+        return new RequestHandler() {
+            @Override
+            public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
+                return handler.handle(readable, writable);
+            }
+
+            @Override
+            public void frontendGone() {
+                gone.run();
+            }
+        };
+    }
 }

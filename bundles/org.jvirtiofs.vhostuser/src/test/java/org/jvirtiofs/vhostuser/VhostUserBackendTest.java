@@ -57,6 +57,31 @@ class VhostUserBackendTest extends BackendTestBase {
     }
 
     @Test
+    void theRequestHandlerHearsOnceOfEachFrontendThatLeaves() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger gone = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch left = new CountDownLatch(1);
+        startBackend(BackendOptions.defaults(), RequestHandler.onFrontendGone(echo, () -> {
+            gone.incrementAndGet();
+            left.countDown();
+        }));
+        Device device = new Device(1).start(ALL_FEATURES);
+        device.assertRoundTrip("before leaving");
+        assertEquals(0, gone.get(), "not while the frontend is there");
+        device.frontend.close();
+        assertTrue(left.await(5, TimeUnit.SECONDS), "told that the frontend left");
+        // a frontend the backend drops for a protocol error has left too
+        TestFrontend rude = track(new TestFrontend(socket));
+        rude.sendRaw(java.nio.ByteBuffer.wrap(new byte[] {1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0x10, 0}));
+        assertTrue(rude.closedByBackend());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (gone.get() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertNewFrontendIsServed();
+        assertEquals(2, gone.get(), "once per frontend that left (the last one is still connected)");
+    }
+
+    @Test
     void handshakeWithSetMemTableWorksToo() throws Exception {
         startBackend();
         Device device = new Device(1);

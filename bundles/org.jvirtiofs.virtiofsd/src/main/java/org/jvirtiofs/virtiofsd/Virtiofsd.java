@@ -9,6 +9,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -85,9 +86,11 @@ public final class Virtiofsd {
             filesystem = factory.create(options.providerOptions());
             FuseSession session = new FuseSession(filesystem, SessionOptions.defaults());
             BackendOptions backendOptions = BackendOptions.defaults().withThreadPoolSize(options.threadPoolSize());
+            // a guest that goes away (QEMU killed, or stopped) leaves no nodes or open files behind
+            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, session::destroy);
             backend = options.socketPath() != null
-                    ? VhostUserBackend.listen(options.socketPath(), backendOptions, session::handle, session::handle)
-                    : VhostUserBackend.serve(options.fd(), backendOptions, session::handle, session::handle);
+                    ? VhostUserBackend.listen(options.socketPath(), backendOptions, handler, handler)
+                    : VhostUserBackend.serve(options.fd(), backendOptions, handler, handler);
             Runtime.getRuntime().addShutdownHook(onTerminate);
             LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());

@@ -119,6 +119,18 @@ public final class SocketServer implements Runnable {
         } finally {
             session.close();
             counters.connected = false;
+            frontendGone(requests);
+            if (hiprio != requests) {
+                frontendGone(hiprio);
+            }
+        }
+    }
+
+    private static void frontendGone(RequestHandler handler) {
+        try {
+            handler.frontendGone();
+        } catch (RuntimeException e) {
+            LOG.error("a request handler failed to forget the frontend that left", e);
         }
     }
 }
