@@ -54,6 +54,11 @@ final class JvirtiofsdProcess implements AutoCloseable {
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "jvirtiofsd survived SIGKILL");
     }
 
+    /** The daemon's pid: bin/jvirtiofsd execs the JVM. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Whether the daemon still runs. */
     boolean isAlive() {
         return process.isAlive();
