@@ -41,13 +41,7 @@ class CoherencyGuestTest {
         try (JvirtiofsdProcess daemon = JvirtiofsdProcess.start(socket, tmp.resolve("jvirtiofsd.log"),
                 "--shared-dir=" + share, "--cache=" + mode)) {
             GuestVm vm = new GuestVm(image, socket, "coherent", tmp.resolve("console.log")).daemonLog(daemon::log);
-            CompletableFuture<GuestVm.Console> guest = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return vm.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<GuestVm.Console> guest = vm.runAsync();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (!Files.exists(share.resolve("ready")) && !guest.isDone() && System.nanoTime() < deadline) {
                 Thread.sleep(50);

@@ -53,13 +53,7 @@ class FaultsGuestTest {
         try (JvirtiofsdProcess daemon = JvirtiofsdProcess.start(socket, tmp.resolve("jvirtiofsd.log"),
                 "--shared-dir=" + share, "--cache=auto")) {
             GuestVm vm = new GuestVm(image, socket, "fsync", console).daemonLog(daemon::log);
-            CompletableFuture<GuestVm.Console> guest = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return vm.run();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<GuestVm.Console> guest = vm.runAsync();
             try {
                 guestSum = awaitValue(console, Pattern.compile("VMTEST: fsynced ([0-9a-f]{32})"), guest);
                 daemon.kill();

@@ -3,6 +3,7 @@ package org.jvirtiofs.itests.vm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -108,6 +110,20 @@ public final class GuestVm {
             throw failure("the guest reported " + out.result(), out, qemuLog);
         }
         return out;
+    }
+
+    /** {@link #run} on another thread, for tests that act on the host while the guest runs. */
+    public CompletableFuture<Console> runAsync() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     /** SIGKILLs a running guest's QEMU, for tests that end a guest abruptly; {@link #run} then fails. */

@@ -56,13 +56,7 @@ class QemuKilledGuestTest {
                 // a console of its own: the last guest's marker must not pass for this one's
                 Path console = tmp.resolve("console-" + kill + ".log");
                 GuestVm vm = new GuestVm(image, socket, "killed", console).daemonLog(daemon::log);
-                CompletableFuture<GuestVm.Console> guest = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return vm.run();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                CompletableFuture<GuestVm.Console> guest = vm.runAsync();
                 try {
                     awaitWriting(console, guest, kill);
                 } finally {
