@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +60,7 @@ class FaultsGuestTest {
                 guest.handle((c, e) -> c).get(60, TimeUnit.SECONDS);
             }
         }
-        assertEquals(guestSum, md5(share.resolve("data")), "what the guest fsync'd is on the host");
+        assertEquals(guestSum, DaemonProc.md5(share.resolve("data")), "what the guest fsync'd is on the host");
         // a new daemon on the same socket path (the killed one left its socket file) serves it
         try (JvirtiofsdProcess daemon = JvirtiofsdProcess.start(socket, tmp.resolve("jvirtiofsd-2.log"),
                 "--shared-dir=" + share, "--cache=auto")) {
@@ -89,10 +87,6 @@ class FaultsGuestTest {
             Thread.sleep(50);
         }
         throw new AssertionError("no " + pattern + " on the console within 180 s");
-    }
-
-    private static String md5(Path file) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
     }
 
     private static void exec(String... command) throws IOException, InterruptedException {

@@ -6,13 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,7 +73,7 @@ class LoadGuestTest {
                 long maxFds = s.stream().mapToLong(Sample::fds).max().orElse(0);
                 // with file handles an inode costs no fd; each guest process holds a few files open at a time
                 assertTrue(maxFds <= fdsBefore.get(g) + 256, "daemon " + (g + 1) + " fds: " + s);
-                assertEquals(fdsBefore.get(g), settledFds(d.pid(), fdsBefore.get(g)),
+                assertEquals(fdsBefore.get(g), DaemonProc.settle(() -> DaemonProc.openFds(d.pid()), fdsBefore.get(g)),
                         "daemon " + (g + 1) + " fds once its guest was gone");
                 int half = s.size() / 2;
                 long first = s.subList(0, Math.max(1, half)).stream().mapToLong(Sample::anonKiB).max().orElse(0);
@@ -97,32 +94,11 @@ class LoadGuestTest {
         for (String line : lines) {
             String sum = line.substring(0, 32);
             Path file = share.resolve(line.substring(34));
-            String host = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
-            assertEquals(sum, host, file.toString());
+            assertEquals(sum, DaemonProc.md5(file), file.toString());
         }
-    }
-
-    private static long settledFds(long pid, long expected) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        long now = sample(pid).fds();
-        while (now != expected && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            now = sample(pid).fds();
-        }
-        return now;
     }
 
     private static Sample sample(long pid) throws IOException {
-        long fds;
-        try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            fds = list.count();
-        }
-        long anon = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("RssAnon:")) {
-                anon = Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return new Sample(fds, anon);
+        return new Sample(DaemonProc.openFds(pid), DaemonProc.rssAnonKiB(pid));
     }
 }

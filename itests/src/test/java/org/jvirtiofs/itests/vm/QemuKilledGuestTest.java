@@ -65,7 +65,7 @@ class QemuKilledGuestTest {
                 }
                 assertTrue(daemon.isAlive(), "the daemon died with QEMU #" + kill + ":\n" + daemon.log());
                 Files.deleteIfExists(console);
-                Footprint after = settle(daemon.pid(), baseline);
+                Footprint after = DaemonProc.settle(() -> footprint(daemon.pid()), baseline);
                 assertEquals(baseline, after, "after QEMU #" + kill + " was killed; fds before the first guest:\n"
                         + before + "and now:\n" + fdTargets(daemon.pid()));
             }
@@ -89,39 +89,8 @@ class QemuKilledGuestTest {
         throw new AssertionError("guest #" + kill + " never wrote within 120 s");
     }
 
-    /** The footprint once it is back at {@code baseline}, or what it is after 10 s. */
-    private static Footprint settle(long pid, Footprint baseline) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        Footprint now = footprint(pid);
-        while (!now.equals(baseline) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            now = footprint(pid);
-        }
-        return now;
-    }
-
-    /** Open fds, vhost-user threads (the JVM's own come and go), and mappings of the guest's memfd RAM. */
+    /** Open fds, vhost-user threads and mappings of the guest's memfd RAM. */
     private static Footprint footprint(long pid) throws IOException {
-        long fds;
-        try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
-            fds = list.count();
-        }
-        long threads = 0;
-        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    if (Files.readString(task.resolve("comm")).startsWith("vhost-user")) {
-                        threads++;
-                    }
-                } catch (IOException gone) {
-                    // the thread ended meanwhile
-                }
-            }
-        }
-        long mappings;
-        try (Stream<String> maps = Files.lines(Path.of("/proc/" + pid + "/maps"))) {
-            mappings = maps.filter(l -> l.contains("/memfd:")).count();
-        }
-        return new Footprint(fds, threads, mappings);
+        return new Footprint(DaemonProc.openFds(pid), DaemonProc.vhostUserThreads(pid), DaemonProc.memfdMappings(pid));
     }
 }

@@ -1,0 +1,82 @@
+package org.jvirtiofs.itests.vm;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What a daemon holds, read from /proc/PID, for tests that check it comes back to a baseline. */
+final class DaemonProc {
+    /** A reading that may fail with IOException. */
+    @FunctionalInterface
+    interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    private DaemonProc() {
+    }
+
+    static long openFds(long pid) throws IOException {
+        try (Stream<Path> list = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+            return list.count();
+        }
+    }
+
+    /** Threads named vhost-user*: the backend's own (the JVM's come and go). */
+    static long vhostUserThreads(long pid) throws IOException {
+        long threads = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    if (Files.readString(task.resolve("comm")).startsWith("vhost-user")) {
+                        threads++;
+                    }
+                } catch (IOException gone) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return threads;
+    }
+
+    /** Mappings of memfds: a guest's RAM as the daemon maps it. */
+    static long memfdMappings(long pid) throws IOException {
+        try (Stream<String> maps = Files.lines(Path.of("/proc/" + pid + "/maps"))) {
+            return maps.filter(l -> l.contains("/memfd:")).count();
+        }
+    }
+
+    /** Private resident memory (RssAnon) in KiB. */
+    static long rssAnonKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("RssAnon:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return 0;
+    }
+
+    /** The reading once it equals {@code expected}, or what it is after 10 s: a daemon cleans up after a guest asynchronously. */
+    static <T> T settle(Reading<T> reading, T expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        T now = reading.read();
+        while (!now.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            now = reading.read();
+        }
+        return now;
+    }
+
+    /** The md5 of a file, as busybox md5sum prints it. */
+    static String md5(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
