@@ -461,7 +461,7 @@ static void forged_file_handles(void) {
     held("%d forged handles opened files of the share, %d refused", opened, refused);
 }
 
-/* xattr names that look like paths, overlayfs's own, oversized or unknown ones. */
+/* xattr names that look like paths, overlayfs's own, the overlay provider's, oversized or unknown ones. */
 static void xattr_names(void) {
     char longname[300];
     memset(longname, 'a', sizeof longname);
@@ -469,13 +469,15 @@ static void xattr_names(void) {
     longname[sizeof longname - 1] = 0;
     const char *names[] = {"user.../../outside/secret", "user./etc/passwd", "trusted.overlay.redirect",
                            "trusted.overlay.opaque", "trusted.overlay.origin", "trusted.overlay.overlay.redirect",
-                           "security.capability", "system.posix_acl_access", "noprefix", "", longname};
-    const char *values[] = {"x", "x", "/../../outside", "y", "garbage", "/../../outside", "garbage", "garbage",
-                            "x", "x", "x"};
+                           "trusted.jvirtiofs.opaque", "user.jvirtiofs.whiteout", "security.capability",
+                           "system.posix_acl_access", "noprefix", "", longname};
+    const char *values[] = {"x", "x", "/../../outside", "y", "garbage", "/../../outside", "y", "y", "garbage",
+                            "garbage", "x", "x", "x"};
+    const int count = sizeof names / sizeof names[0];
     int set = 0, refused = 0;
     char before[4096];
     ssize_t listed = listxattr("xa", before, sizeof before);
-    for (int i = 0; i < 11; i++) {
+    for (int i = 0; i < count; i++) {
         const char *targets[] = {"xa", "xdir", "secretlink"};
         for (int t = 0; t < 3; t++) {
             int ok = t == 2 ? lsetxattr(targets[t], names[i], values[i], strlen(values[i]), 0)
