@@ -42,24 +42,25 @@ public final class GuestBench {
 
     /** What one invocation measures. */
     record Settings(int repeat, List<String> caches, List<String> backends, List<String> workloads, boolean quick,
-                    Path out, Path work) {
+                    boolean writeback, Path out, Path work) {
         static Settings parse(String... args) {
             int repeat = 3;
             List<String> caches = List.of("auto", "always");
             List<String> backends = BACKENDS;
             List<String> workloads = List.of("smallfiles", "bigfile", "metadata");
             boolean quick = false;
+            boolean writeback = false;
             Path out = null;
             Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench");
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-                if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--out", "--work", "--help")
-                        .contains(key)) {
+                if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--writeback", "--out",
+                        "--work", "--help").contains(key)) {
                     throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
-                boolean flag = key.equals("--quick") || key.equals("--help");
+                boolean flag = key.equals("--quick") || key.equals("--writeback") || key.equals("--help");
                 if (value == null && !flag) {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException(key + " needs a value\n" + usage());
@@ -72,6 +73,7 @@ public final class GuestBench {
                     case "--backends" -> backends = list(key, value, BACKENDS);
                     case "--workloads" -> workloads = list(key, value, List.of("smallfiles", "bigfile", "metadata"));
                     case "--quick" -> quick = true;
+                    case "--writeback" -> writeback = true;
                     case "--out" -> out = Path.of(value).toAbsolutePath();
                     case "--work" -> work = Path.of(value).toAbsolutePath();
                     case "--help" -> throw new IllegalArgumentException(usage());
@@ -81,12 +83,13 @@ public final class GuestBench {
             if (out == null) {
                 out = ROOT.resolve("target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            return new Settings(repeat, caches, backends, workloads, quick, out, work);
+            return new Settings(repeat, caches, backends, workloads, quick, writeback, out, work);
         }
 
         static String usage() {
             return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host]\n"
-                + "                        [--workloads smallfiles,bigfile,metadata] [--quick] [--out DIR] [--work DIR]";
+                + "                        [--workloads smallfiles,bigfile,metadata] [--quick] [--writeback] [--out DIR]"
+                + " [--work DIR]";
         }
 
         private static int positive(String key, String value) {
@@ -138,8 +141,8 @@ public final class GuestBench {
         Workload workload = Workload.prepare(work, settings.quick());
         System.out.println("bench: " + workload.describe());
         GuestImage image = workload.image(GuestImage.withScriptText(workload.script(settings.workloads())));
-        System.out.printf("bench: %d repeat(s) of %s, cache %s, backends %s%n", settings.repeat(), settings.workloads(),
-            settings.caches(), settings.backends());
+        System.out.printf("bench: %d repeat(s) of %s, cache %s%s, backends %s%n", settings.repeat(), settings.workloads(),
+            settings.caches(), settings.writeback() ? " with writeback" : "", settings.backends());
         for (int r = 0; r < settings.repeat(); r++) {
             for (String cache : settings.caches()) {
                 // interleaved, the order rotated each round: drift of the machine spreads evenly
@@ -216,10 +219,14 @@ public final class GuestBench {
         Path socket = work.resolve(backend + ".sock");
         Files.deleteIfExists(socket);
         Path log = work.resolve(backend + ".log");
-        List<String> command = backend.equals("jvirtiofs")
+        List<String> command = new ArrayList<>(backend.equals("jvirtiofs")
             ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
                 "-o", "source=" + share, "-o", "cache=" + cache)
-            : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache);
+            : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache));
+        if (settings.writeback()) {
+            // both daemons take QEMU's option spelling
+            command.addAll(List.of("-o", "writeback"));
+        }
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {

@@ -93,7 +93,8 @@ final class Results {
     String markdown(GuestBench.Settings settings, String workload) {
         StringBuilder b = new StringBuilder();
         b.append("Medians of ").append(settings.repeat()).append(" run(s), seconds (lower is better). ")
-            .append(workload).append(".\n");
+            .append(workload).append(".").append(settings.writeback() ? " Both daemons ran with -o writeback." : "")
+            .append("\n");
         for (String cache : runs.keySet()) {
             b.append("\n### cache=").append(cache).append(" (9p: cache=").append(GuestBench.ninepCache(cache))
                 .append(")\n\n| phase | jvirtiofs | virtiofsd | 9p | host | jvirtiofs / virtiofsd | 9p / jvirtiofs |\n")

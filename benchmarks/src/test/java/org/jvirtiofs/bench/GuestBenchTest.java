@@ -36,6 +36,10 @@ class GuestBenchTest {
         assertEquals(5, s.repeat());
         assertEquals(List.of("always"), s.caches());
         assertEquals(GuestBench.BACKENDS, s.backends());
+        assertFalse(s.writeback());
+        assertTrue(GuestBench.Settings.parse("--writeback").writeback());
+        assertTrue(new Results().markdown(GuestBench.Settings.parse("--writeback"), "test")
+            .contains("Both daemons ran with -o writeback."));
     }
 
     @Test
