@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Load and soak: two guests on two shares (two bin/jvirtiofsd daemons) at once, four processes
@@ -26,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LoadGuestTest {
     private static final int SECONDS = Integer.getInteger("jvirtiofs.load.seconds", 20);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadGuestTest.class);
 
     @TempDir
     Path tmp;
@@ -79,12 +83,19 @@ class LoadGuestTest {
                 long first = s.subList(0, Math.max(1, half)).stream().mapToLong(Sample::anonKiB).max().orElse(0);
                 long second = s.subList(half, s.size()).stream().mapToLong(Sample::anonKiB).max().orElse(0);
                 assertTrue(second <= first + 32 * 1024, "daemon " + (g + 1) + " private memory grew: " + s);
+                LOG.info("daemon {} over {} s: fds {} before, {} at most, back to {}; private memory at most {} MiB"
+                        + " in the first half, {} MiB in the second; {}", g + 1, SECONDS, fdsBefore.get(g), maxFds,
+                        fdsBefore.get(g), first / 1024, second / 1024, lastLine(console.text(), "VMTEST: load "));
             }
         } finally {
             for (JvirtiofsdProcess d : daemons) {
                 d.close();
             }
         }
+    }
+
+    private static String lastLine(String text, String prefix) {
+        return text.lines().filter(l -> l.contains(prefix)).reduce((a, b) -> b).orElse("").trim();
     }
 
     /** Every file a guest recorded has, on the host, the md5 the guest wrote. */
