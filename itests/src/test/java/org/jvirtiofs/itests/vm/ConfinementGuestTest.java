@@ -164,6 +164,7 @@ class ConfinementGuestTest {
         String ino = sh("stat -c %i " + outside.resolve("secret")).trim();
         String script = "confine \"$JVFS_MNT\" " + outside + " " + ino + " " + ROUNDS + "\necho \"CONFINE-EXIT $?\"\n";
         GuestVm.Console console;
+        String swaps;
         // the daemon (this JVM) holds outside/secret open: proc/PID/fd offers a magic link to it
         try (FileChannel held = FileChannel.open(outside.resolve("secret"));
                 FuseFilesystem fs = provider.open();
@@ -172,11 +173,12 @@ class ConfinementGuestTest {
                 Swapper copyUp = new Swapper(() -> flap(races.resolve("cu"), outside))) {
             console = serve(fs, GuestImage.withScriptText(script), (opcode, bug) -> bugs.add(opcode + " " + bug));
             assertTrue(dir.count.get() > 0 && file.count.get() > 0, "the host raced the guest");
+            swaps = dir.count + " directory swaps, " + file.count + " file swaps, " + copyUp.count + " copy-up flaps";
         } finally {
             sh("umount -l " + proc);
         }
         String text = console.text().replace("\r\n", "\n");
-        LOG.info("the guest's confinement report:\n{}", report(text));
+        LOG.info("the guest's confinement report ({} by the host):\n{}", swaps, report(text));
         for (String attack : ATTACKS) {
             assertTrue(text.contains("CONFINE " + attack + ": held"), attack + " did not hold:\n" + report(text));
         }
