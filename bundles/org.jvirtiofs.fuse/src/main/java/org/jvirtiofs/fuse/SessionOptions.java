@@ -23,7 +23,7 @@ public record SessionOptions(int maxWrite, int maxPages, int maxReadahead, int m
 
     /** 1 MiB: what 256 pages carry, the most Linux 6.1 puts in one request. */
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
-    /** The kernel's own cap (fuse_max_pages_limit in 6.1). */
+    /** The kernel's own cap (FUSE_MAX_MAX_PAGES in Linux 6.1). */
     public static final int DEFAULT_MAX_PAGES = 256;
 
     /** Checks every limit against what the wire fields can carry. */

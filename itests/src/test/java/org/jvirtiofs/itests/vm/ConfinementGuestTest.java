@@ -185,7 +185,7 @@ class ConfinementGuestTest {
         assertTrue(text.contains("JVFS-CONFINE: " + ATTACKS.size() + " attacks, 0 escaped"), report(text));
         assertEquals(before, snapshot(outside), "something outside the share changed:\n" + report(text));
         assertEquals(List.of(), bugs, "attacks must be refused with errnos, not by bugs");
-        for (String hard : List.of("hard0", "hard1", "hard-empty")) {
+        for (String hard : List.of("hard0", "hard1", "hard2", "hard-empty")) {
             Path h = races.resolve(hard);
             assertTrue(Files.notExists(h) || Files.isSymbolicLink(h), hard + " on the host is not the symlink it was linked from");
         }
