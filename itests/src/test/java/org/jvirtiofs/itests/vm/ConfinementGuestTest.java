@@ -7,14 +7,12 @@ import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
@@ -29,15 +27,11 @@ import org.jvirtiofs.fs.overlay.OverlayOptions;
 import org.jvirtiofs.fs.passthrough.PassthroughFilesystem;
 import org.jvirtiofs.fs.passthrough.PassthroughOptions;
 import org.jvirtiofs.fuse.FuseOpcode;
-import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.RequestObserver;
-import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.posix.AtFlags;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.RenameFlags;
-import org.jvirtiofs.vhostuser.BackendOptions;
-import org.jvirtiofs.vhostuser.VhostUserBackend;
 
 /**
  * The confinement suite, run from a real guest against passthrough and overlay shares: the
@@ -158,10 +152,10 @@ class ConfinementGuestTest {
         Files.writeString(races.resolve("flip/victim"), "inside\n");
         Files.createSymbolicLink(races.resolve("flip/decoy"), outside.resolve("victim"));
         Path proc = Files.createDirectory(links.resolve("proc"));
-        sh("mount -t proc proc " + proc);
+        InProcessShare.sh("mount -t proc proc " + proc);
         String before = snapshot(outside);
         List<String> bugs = new CopyOnWriteArrayList<>();
-        String ino = sh("stat -c %i " + outside.resolve("secret")).trim();
+        String ino = InProcessShare.sh("stat -c %i " + outside.resolve("secret")).trim();
         String script = "confine \"$JVFS_MNT\" " + outside + " " + ino + " " + ROUNDS + "\necho \"CONFINE-EXIT $?\"\n";
         GuestVm.Console console;
         String swaps;
@@ -175,7 +169,7 @@ class ConfinementGuestTest {
             assertTrue(dir.count.get() > 0 && file.count.get() > 0, "the host raced the guest");
             swaps = dir.count + " directory swaps, " + file.count + " file swaps, " + copyUp.count + " copy-up flaps";
         } finally {
-            sh("umount -l " + proc);
+            InProcessShare.sh("umount -l " + proc);
         }
         String text = console.text().replace("\r\n", "\n");
         LOG.info("the guest's confinement report ({} by the host):\n{}", swaps, report(text));
@@ -200,8 +194,7 @@ class ConfinementGuestTest {
     /** Serves {@code fs} to a guest running {@code image}; {@code bugs} hears of every request that met a bug. */
     private GuestVm.Console serve(FuseFilesystem fs, GuestImage image, BiConsumer<Integer, Throwable> bugs)
             throws Exception {
-        Path socket = tmp.resolve("confine.sock");
-        FuseSession session = new FuseSession(fs, SessionOptions.defaults(), new RequestObserver() {
+        return InProcessShare.serve(fs, new RequestObserver() {
             @Override
             public void served(int opcode, int errno, long nanos, long payloadBytes) {
             }
@@ -210,11 +203,7 @@ class ConfinementGuestTest {
             public void failed(int opcode, Throwable bug) {
                 bugs.accept(opcode, bug);
             }
-        });
-        try (VhostUserBackend backend = VhostUserBackend.listen(socket.toString(), BackendOptions.defaults(),
-                session::handle, session::handle)) {
-            return new GuestVm(image, socket, "confine", tmp.resolve("console.log")).run();
-        }
+        }, image, tmp, "confine");
     }
 
     private static void exchange(Path a, Path b) throws PosixException {
@@ -267,15 +256,8 @@ class ConfinementGuestTest {
 
     /** Everything about the outside tree that an escape could change. */
     private static String snapshot(Path dir) throws IOException, InterruptedException {
-        return sh("cd " + dir + " && find . -printf '%p %y %m %U %G %s %T@ %C@ %n %l\\n' | sort"
+        return InProcessShare.sh("cd " + dir + " && find . -printf '%p %y %m %U %G %s %T@ %C@ %n %l\\n' | sort"
                 + " && find . -type f -print0 | sort -z | xargs -0 -r md5sum"
                 + " && getfattr -R -P -h -d -m - -e hex . 2>/dev/null; true");
-    }
-
-    private static String sh(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(2, TimeUnit.MINUTES) && p.exitValue() == 0, script + " failed:\n" + out);
-        return out;
     }
 }

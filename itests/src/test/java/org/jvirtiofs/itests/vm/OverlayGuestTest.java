@@ -4,20 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.jvirtiofs.fs.overlay.OverlayFilesystem;
 import org.jvirtiofs.fs.overlay.OverlayOptions;
-import org.jvirtiofs.fuse.FuseSession;
-import org.jvirtiofs.fuse.SessionOptions;
-import org.jvirtiofs.vhostuser.BackendOptions;
-import org.jvirtiofs.vhostuser.VhostUserBackend;
+import org.jvirtiofs.fuse.RequestObserver;
 
 /**
  * Overlay shares in a real guest over vhost-user. The overlay differential script runs in the
@@ -35,19 +30,19 @@ class OverlayGuestTest {
 
     @Test
     void theGuestSeesWhatTheKernelsOverlayfsShowsOnTheHost() throws Exception {
-        run("sh " + SCRIPTS.resolve("build-layers.sh") + " " + tmp);
+        InProcessShare.sh("sh " + SCRIPTS.resolve("build-layers.sh") + " " + tmp);
         String lowers = checksum(tmp.resolve("l1"), tmp.resolve("l2"));
         Files.createDirectories(tmp.resolve("kernel"));
         Files.createDirectories(tmp.resolve("work"));
-        run("cp -a " + tmp.resolve("u0") + " " + tmp.resolve("kernel-upper") + " && cp -a " + tmp.resolve("u0") + " "
+        InProcessShare.sh("cp -a " + tmp.resolve("u0") + " " + tmp.resolve("kernel-upper") + " && cp -a " + tmp.resolve("u0") + " "
                 + tmp.resolve("guest-upper"));
-        run("mount -t overlay overlay -o lowerdir=" + tmp.resolve("l1") + ":" + tmp.resolve("l2") + ",upperdir="
+        InProcessShare.sh("mount -t overlay overlay -o lowerdir=" + tmp.resolve("l1") + ":" + tmp.resolve("l2") + ",upperdir="
                 + tmp.resolve("kernel-upper") + ",workdir=" + tmp.resolve("work") + ",index=on " + tmp.resolve("kernel"));
         String kernel;
         try {
-            kernel = run("sh " + SCRIPTS.resolve("script.sh") + " " + tmp.resolve("kernel"));
+            kernel = InProcessShare.sh("sh " + SCRIPTS.resolve("script.sh") + " " + tmp.resolve("kernel"));
         } finally {
-            run("umount " + tmp.resolve("kernel"));
+            InProcessShare.sh("umount " + tmp.resolve("kernel"));
         }
 
         String script = Files.readString(SCRIPTS.resolve("script.sh"));
@@ -61,7 +56,7 @@ class OverlayGuestTest {
 
     @Test
     void anOciLayerSetIsExactlyTheMergedImageInTheGuest() throws Exception {
-        run("sh " + SCRIPTS.resolve("build-layers.sh") + " " + tmp);
+        InProcessShare.sh("sh " + SCRIPTS.resolve("build-layers.sh") + " " + tmp);
         Path oci = tmp.resolve("oci");
         GuestVm.Console console = serve(OverlayOptions.parse(Map.of(OverlayOptions.LOWER,
                 oci.resolve("top") + ":" + oci.resolve("app") + ":" + oci.resolve("base"))),
@@ -74,13 +69,8 @@ class OverlayGuestTest {
 
     private GuestVm.Console serve(OverlayOptions options, String guestScript) throws Exception {
         GuestImage image = GuestImage.withScriptText(guestScript);
-        Path socket = tmp.resolve("overlay.sock");
         try (OverlayFilesystem fs = new OverlayFilesystem(options)) {
-            FuseSession session = new FuseSession(fs, SessionOptions.defaults());
-            try (VhostUserBackend backend = VhostUserBackend.listen(socket.toString(), BackendOptions.defaults(),
-                    session::handle, session::handle)) {
-                return new GuestVm(image, socket, "layers", tmp.resolve("console.log")).run();
-            }
+            return InProcessShare.serve(fs, RequestObserver.NONE, image, tmp, "layers");
         }
     }
 
@@ -102,17 +92,10 @@ class OverlayGuestTest {
     private static String checksum(Path... dirs) throws Exception {
         StringBuilder out = new StringBuilder();
         for (Path d : dirs) {
-            out.append(run("cd " + d + " && find . -printf '%p %y %m %U %G %s %T@ %n %i %l\\n' | sort"
+            out.append(InProcessShare.sh("cd " + d + " && find . -printf '%p %y %m %U %G %s %T@ %n %i %l\\n' | sort"
                     + " && find . -type f -print0 | sort -z | xargs -0 -r md5sum"
                     + " && getfattr -R -P -h -d -m - -e hex . 2>/dev/null"));
         }
         return out.toString();
-    }
-
-    private static String run(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0, script + " failed:\n" + out);
-        return out;
     }
 }
