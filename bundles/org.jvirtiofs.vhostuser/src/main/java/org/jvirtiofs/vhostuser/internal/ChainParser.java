@@ -1,8 +1,6 @@
 package org.jvirtiofs.vhostuser.internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Walks one descriptor chain of a split virtqueue (virtio 1.1 §2.6.5): 16-byte descriptors
@@ -20,6 +18,17 @@ final class ChainParser {
     private final ByteBuffer descriptorTable;
     private final int queueSize;
     private final boolean indirectAllowed;
+    // Where the walk in progress stands: the table it reads, and how many more descriptors it may
+    // visit there. Only the queue's worker parses, one chain at a time.
+    private ByteBuffer table;
+    /** Where the table starts in {@link #table}: an indirect table is a window's view at its position. */
+    private int tableBase;
+    private int tableSize;
+    private int budget;
+    private int index;
+    private boolean inIndirect;
+    /** The view of the indirect table in use, re-pointed for each chain that has one. */
+    private final SegmentList indirectTable = new SegmentList();
 
     ChainParser(GuestMemory memory, ByteBuffer descriptorTable, int queueSize, boolean indirectAllowed) {
         this.memory = memory;
@@ -28,60 +37,63 @@ final class ChainParser {
         this.indirectAllowed = indirectAllowed;
     }
 
-    /** The chain starting at {@code head} (already checked to be below the queue size). */
-    DescriptorChain parse(int head) {
-        List<ByteBuffer> readable = new ArrayList<>(4);
-        List<ByteBuffer> writable = new ArrayList<>(4);
-        Walk walk = new Walk(descriptorTable, queueSize, head);
+    /** The chain starting at {@code head} (already checked to be below the queue size), parsed into {@code into}. */
+    DescriptorChain parse(int head, DescriptorChain into) {
+        into.begin(head);
+        table = descriptorTable;
+        tableBase = 0;
+        tableSize = queueSize;
+        budget = queueSize;
+        index = head;
+        inIndirect = false;
         long writableBytes = 0;
         while (true) {
-            String error = walk.check();
+            String error = checkStep();
             if (error != null) {
-                return DescriptorChain.broken(head, error);
+                return into.fail(error);
             }
-            int at = walk.index * DESCRIPTOR_SIZE;
-            long addr = walk.table.getLong(at);
-            long len = Integer.toUnsignedLong(walk.table.getInt(at + 8));
-            int flags = Short.toUnsignedInt(walk.table.getShort(at + 12));
+            int at = tableBase + index * DESCRIPTOR_SIZE;
+            long addr = table.getLong(at);
+            long len = Integer.toUnsignedLong(table.getInt(at + 8));
+            int flags = Short.toUnsignedInt(table.getShort(at + 12));
             if ((flags & VIRTQ_DESC_F_INDIRECT) != 0) {
-                error = enterIndirect(walk, addr, len, flags);
+                error = enterIndirect(addr, len, flags);
                 if (error != null) {
-                    return DescriptorChain.broken(head, error);
+                    return into.fail(error);
                 }
                 continue;
             }
             boolean write = (flags & VIRTQ_DESC_F_WRITE) != 0;
-            if (!write && !writable.isEmpty()) {
-                return DescriptorChain.broken(head, "device-readable descriptor after a device-writable one");
+            if (!write && !into.writableList.isEmpty()) {
+                return into.fail("device-readable descriptor after a device-writable one");
             }
-            if (len > 0 && !memory.segments(addr, len, write ? writable : readable)) {
-                return DescriptorChain.broken(head, String.format("buffer at 0x%x (+%d) outside guest memory"
-                        + " or across regions", addr, len));
+            if (len > 0 && !memory.segments(addr, len, write ? into.writableList : into.readableList)) {
+                return into.fail(String.format("buffer at 0x%x (+%d) outside guest memory or across regions", addr, len));
             }
             writableBytes += write ? len : 0;
             if ((flags & VIRTQ_DESC_F_NEXT) == 0) {
-                return new DescriptorChain(head, readable.toArray(new ByteBuffer[0]),
-                        writable.toArray(new ByteBuffer[0]), writableBytes, null);
+                return into.finish(writableBytes);
             }
-            walk.index = Short.toUnsignedInt(walk.table.getShort(at + 14));
+            index = Short.toUnsignedInt(table.getShort(at + 14));
         }
     }
 
     /** Continues the walk at the start of an indirect table; returns why it cannot, or null. */
-    private String enterIndirect(Walk walk, long addr, long len, int flags) {
-        String error = indirectError(walk.inIndirect, flags, len);
+    private String enterIndirect(long addr, long len, int flags) {
+        String error = indirectError(inIndirect, flags, len);
         if (error != null) {
             return error;
         }
-        ByteBuffer table = memory.slice(addr, (int) len);
-        if (table == null) {
+        indirectTable.clear();
+        if (!memory.segments(addr, len, indirectTable) || indirectTable.size() != 1) {
             return String.format("indirect table at 0x%x (+%d) outside guest memory or across a window", addr, len);
         }
-        walk.table = table;
-        walk.tableSize = (int) (len / DESCRIPTOR_SIZE);
-        walk.budget = walk.tableSize;
-        walk.inIndirect = true;
-        walk.index = 0;
+        table = indirectTable.get(0);
+        tableBase = table.position();
+        tableSize = (int) (len / DESCRIPTOR_SIZE);
+        budget = tableSize;
+        inIndirect = true;
+        index = 0;
         return null;
     }
 
@@ -102,30 +114,14 @@ final class ChainParser {
         return null;
     }
 
-    /** Where a walk stands: the table it reads, and how many more descriptors it may visit there. */
-    private static final class Walk {
-        ByteBuffer table;
-        int tableSize;
-        int budget;
-        int index;
-        boolean inIndirect;
-
-        Walk(ByteBuffer table, int tableSize, int head) {
-            this.table = table;
-            this.tableSize = tableSize;
-            this.budget = tableSize;
-            this.index = head;
+    /** Why the next step is invalid (index out of the table, or more steps than entries: a loop), or null. */
+    private String checkStep() {
+        if (index >= tableSize) {
+            return "next index " + index + " beyond a table of " + tableSize;
         }
-
-        /** Why the next step is invalid (index out of the table, or more steps than entries: a loop), or null. */
-        String check() {
-            if (index >= tableSize) {
-                return "next index " + index + " beyond a table of " + tableSize;
-            }
-            if (budget-- == 0) {
-                return "chain longer than its table of " + tableSize + ": a loop";
-            }
-            return null;
+        if (budget-- == 0) {
+            return "chain longer than its table of " + tableSize + ": a loop";
         }
+        return null;
     }
 }

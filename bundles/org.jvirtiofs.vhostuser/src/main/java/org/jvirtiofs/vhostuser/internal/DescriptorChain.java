@@ -7,18 +7,74 @@ import java.nio.ByteBuffer;
  * request), then the device-writable ones (room for the reply). A chain the guest built wrongly
  * carries an {@code error} and no segments; it goes back to the guest used with length 0.
  *
- * @param head          the head descriptor index, which the used ring entry names
- * @param readable      device-readable segments in chain order
- * @param writable      device-writable segments in chain order
- * @param writableBytes the total length of the writable segments: the most a reply may use
- * @param error         why the chain is unusable, or null
+ * <p>A queue worker serving chains one at a time parses each into the same instance, whose
+ * segment views and arrays are then reused (see {@link SegmentList}); a chain handed to a pool is
+ * a fresh instance that nothing else touches.
  */
-public record DescriptorChain(int head, ByteBuffer[] readable, ByteBuffer[] writable, long writableBytes, String error) {
+public final class DescriptorChain {
     private static final ByteBuffer[] NONE = new ByteBuffer[0];
 
-    /** An unusable chain, returned used with length 0. */
-    public static DescriptorChain broken(int head, String error) {
-        return new DescriptorChain(head, NONE, NONE, 0, error);
+    final SegmentList readableList = new SegmentList();
+    final SegmentList writableList = new SegmentList();
+    private int head;
+    private ByteBuffer[] readable = NONE;
+    private ByteBuffer[] writable = NONE;
+    private long writableBytes;
+    private String error;
+
+    /** Starts refilling this chain for the chain at {@code head}. */
+    void begin(int head) {
+        this.head = head;
+        readableList.clear();
+        writableList.clear();
+        readable = NONE;
+        writable = NONE;
+        writableBytes = 0;
+        error = null;
+    }
+
+    /** Completes a well-formed chain whose segments were added. */
+    DescriptorChain finish(long writableBytes) {
+        this.writableBytes = writableBytes;
+        readable = readableList.toArray();
+        writable = writableList.toArray();
+        return this;
+    }
+
+    /** Marks the chain unusable: no segments, returned used with length 0. */
+    DescriptorChain fail(String error) {
+        readableList.clear();
+        writableList.clear();
+        readable = NONE;
+        writable = NONE;
+        writableBytes = 0;
+        this.error = error;
+        return this;
+    }
+
+    /** The head descriptor index, which the used ring entry names. */
+    public int head() {
+        return head;
+    }
+
+    /** Device-readable segments in chain order (each a buffer's position..limit). */
+    public ByteBuffer[] readable() {
+        return readable;
+    }
+
+    /** Device-writable segments in chain order (each a buffer's position..limit). */
+    public ByteBuffer[] writable() {
+        return writable;
+    }
+
+    /** The total length of the writable segments: the most a reply may use. */
+    public long writableBytes() {
+        return writableBytes;
+    }
+
+    /** Why the chain is unusable, or null. */
+    public String error() {
+        return error;
     }
 
     /** Clamps a handler's reply length into [0, writableBytes]. */

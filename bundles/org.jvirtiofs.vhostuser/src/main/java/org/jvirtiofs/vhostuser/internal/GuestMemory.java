@@ -1,7 +1,6 @@
 package org.jvirtiofs.vhostuser.internal;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -65,7 +64,7 @@ public final class GuestMemory {
      * Appends views of guest-physical [gpa, gpa+length) to {@code out}, split at mapping window
      * boundaries. False (and nothing appended) when the range is not inside one region.
      */
-    public boolean segments(long gpa, long length, List<ByteBuffer> out) {
+    boolean segments(long gpa, long length, SegmentList out) {
         for (MemoryRegion region : regions) {
             if (region.containsGpa(gpa)) {
                 long offset = gpa - region.gpa();
@@ -109,7 +108,7 @@ public final class GuestMemory {
 
     /** Convenience for tests and logs: the views of a range, or an empty list when it is invalid. */
     public List<ByteBuffer> segments(long gpa, long length) {
-        List<ByteBuffer> out = new ArrayList<>(2);
-        return segments(gpa, length, out) ? out : List.of();
+        SegmentList out = new SegmentList();
+        return segments(gpa, length, out) ? List.of(out.toArray()) : List.of();
     }
 }

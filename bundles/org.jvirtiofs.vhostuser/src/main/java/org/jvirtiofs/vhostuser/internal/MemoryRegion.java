@@ -2,7 +2,6 @@ package org.jvirtiofs.vhostuser.internal;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.List;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.MappedRegion;
 import org.jvirtiofs.posix.MemFlags;
@@ -71,14 +70,14 @@ public record MemoryRegion(long gpa, long size, long uaddr, long mmapOffset, Map
      * Appends views of region bytes [offset, offset+length) to {@code out}, one per mapping window
      * touched; the caller has checked the range lies inside the region.
      */
-    void views(long offset, long length, List<ByteBuffer> out) {
+    void views(long offset, long length, SegmentList out) {
         long at = mmapOffset + offset;
         long remaining = length;
         while (remaining > 0) {
             ByteBuffer window = mapping.windowFor(at);
             int inWindow = mapping.offsetInWindow(at);
             int n = (int) Math.min(remaining, window.capacity() - inWindow);
-            out.add(window.slice(inWindow, n).order(ByteOrder.LITTLE_ENDIAN));
+            out.add(window, inWindow, n);
             at += n;
             remaining -= n;
         }

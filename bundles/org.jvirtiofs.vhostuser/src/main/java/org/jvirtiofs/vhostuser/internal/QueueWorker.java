@@ -31,6 +31,8 @@ public final class QueueWorker implements Runnable {
     private final Object inFlightLock = new Object();
     private final int wakeFd;
     private final PollSet poll;
+    /** The chain each inline request is parsed into: one at a time, so its views are reused. */
+    private final DescriptorChain inline = new DescriptorChain();
     private boolean wakeClosed;
     private int inFlight;
     private volatile boolean stopping;
@@ -100,7 +102,7 @@ public final class QueueWorker implements Runnable {
     private void drain() throws BrokenRingException, PosixException {
         do {
             DescriptorChain chain;
-            while (!stopping && (chain = queue.pop()) != null) {
+            while (!stopping && (chain = pool == null ? queue.pop(inline) : queue.pop()) != null) {
                 dispatch(chain);
             }
         } while (!stopping && queue.rearm());

@@ -73,8 +73,16 @@ public final class Virtqueue {
         return new Virtqueue(size, avail, used, eventIdx, call, new ChainParser(memory, desc, size, indirect), base);
     }
 
-    /** The next available chain, or null when the guest has published none. */
+    /** The next available chain, in a new instance, or null when the guest has published none. */
     public DescriptorChain pop() throws BrokenRingException {
+        return pop(new DescriptorChain());
+    }
+
+    /**
+     * The next available chain parsed into {@code reuse} (whose previous chain must be done
+     * with), or null when the guest has published none.
+     */
+    public DescriptorChain pop(DescriptorChain reuse) throws BrokenRingException {
         if (lastAvailIdx == shadowAvailIdx) {
             shadowAvailIdx = availIdx();
             int pending = (shadowAvailIdx - lastAvailIdx) & 0xffff;
@@ -91,7 +99,7 @@ public final class Virtqueue {
             throw new BrokenRingException("avail ring names head " + head + " in a queue of " + size);
         }
         lastAvailIdx = (lastAvailIdx + 1) & 0xffff;
-        return parser.parse(head);
+        return parser.parse(head, reuse);
     }
 
     /**
