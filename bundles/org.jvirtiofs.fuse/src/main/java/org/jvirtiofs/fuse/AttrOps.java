@@ -30,8 +30,7 @@ final class AttrOps {
 
     private int getattr(FuseRequest r) throws FsException {
         FuseGetattrIn in = FuseGetattrIn.read(r.in);
-        OptionalLong fh = (in.getattrFlags() & FuseConstants.FUSE_GETATTR_FH) != 0
-                ? OptionalLong.of(in.fh()) : OptionalLong.empty();
+        OptionalLong fh = r.optional((in.getattrFlags() & FuseConstants.FUSE_GETATTR_FH) != 0, in.fh());
         r.reserve(FuseAttrOut.SIZE);
         FuseAttrOut.encode(r.out, fs.getattr(r.ctx(), r.nodeId(), fh));
         return r.reply();
@@ -44,7 +43,7 @@ final class AttrOps {
                 in.mtimensec(), in.ctime(), in.ctimensec(), in.mode(), 0, in.uid(), in.gid(), 0,
                 0, 0);
         SetattrValid valid = new SetattrValid(in.valid());
-        OptionalLong fh = valid.hasHandle() ? OptionalLong.of(in.fh()) : OptionalLong.empty();
+        OptionalLong fh = r.optional(valid.hasHandle(), in.fh());
         r.reserve(FuseAttrOut.SIZE);
         FuseAttrOut.encode(r.out, fs.setattr(r.ctx(), r.nodeId(), attr, valid, fh));
         return r.reply();

@@ -31,7 +31,7 @@ final class DirOps {
     private int opendir(FuseRequest r) throws FsException {
         FuseOpenIn in = FuseOpenIn.read(r.in);
         r.reserve(FuseOpenOut.SIZE);
-        FuseOpenOut.encode(r.out, fs.opendir(r.ctx(), r.nodeId(), new OpenFlags(in.flags())));
+        FuseOpenOut.encode(r.out, fs.opendir(r.ctx(), r.nodeId(), r.openFlags(in.flags())));
         return r.reply();
     }
 
@@ -60,7 +60,7 @@ final class DirOps {
 
     private int releasedir(FuseRequest r) throws FsException {
         FuseReleaseIn in = FuseReleaseIn.read(r.in);
-        fs.releasedir(r.ctx(), r.nodeId(), in.fh(), new OpenFlags(in.flags()));
+        fs.releasedir(r.ctx(), r.nodeId(), in.fh(), r.openFlags(in.flags()));
         return r.replyEmpty();
     }
 

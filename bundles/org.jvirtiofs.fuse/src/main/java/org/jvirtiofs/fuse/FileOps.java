@@ -51,7 +51,7 @@ final class FileOps {
         FuseOpenIn in = FuseOpenIn.read(r.in);
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseOpenOut.SIZE);
-        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), new OpenFlags(in.flags()), kill));
+        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), r.openFlags(in.flags()), kill));
         return r.reply();
     }
 
@@ -61,14 +61,14 @@ final class FileOps {
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
         return created(r, fs.create(r.ctx(), r.nodeId(), name, in.mode(),
-                new OpenFlags(in.flags()), in.umask(), kill));
+                r.openFlags(in.flags()), in.umask(), kill));
     }
 
     private int tmpfile(FuseRequest r) throws FsException {
         // The kernel sends fuse_create_in and the placeholder name "/", which means nothing.
         FuseCreateIn in = FuseCreateIn.read(r.in);
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
-        return created(r, fs.tmpfile(r.ctx(), r.nodeId(), in.mode(), new OpenFlags(in.flags()),
+        return created(r, fs.tmpfile(r.ctx(), r.nodeId(), in.mode(), r.openFlags(in.flags()),
                 in.umask()));
     }
 
@@ -80,14 +80,13 @@ final class FileOps {
 
     private int read(FuseRequest r) throws FsException {
         FuseReadIn in = FuseReadIn.read(r.in);
-        OptionalLong owner = (in.readFlags() & FUSE_READ_LOCKOWNER) != 0
-                ? OptionalLong.of(in.lockOwner()) : OptionalLong.empty();
+        OptionalLong owner = r.optional((in.readFlags() & FUSE_READ_LOCKOWNER) != 0, in.lockOwner());
         r.reserve(0);
         // Never more than the transport gave us room for, whatever the kernel asked.
         int size = (int) Math.min(Integer.toUnsignedLong(in.size()), r.out.remaining());
         SegmentZeroCopyWriter dst = r.out.data(size);
         int n = fs.read(r.ctx(), r.nodeId(), in.fh(), dst, size, in.offset(), owner,
-                new OpenFlags(in.flags()));
+                r.openFlags(in.flags()));
         if (n != dst.committed()) {
             log.misuse("read returned " + n + " but committed " + dst.committed()
                     + "; the committed bytes are sent");
@@ -101,11 +100,10 @@ final class FileOps {
             throw FsException.of(Errno.EINVAL);
         }
         SegmentZeroCopyReader src = r.in.payload(in.size());
-        OptionalLong owner = (in.writeFlags() & FuseFilesystem.FUSE_WRITE_LOCKOWNER) != 0
-                ? OptionalLong.of(in.lockOwner()) : OptionalLong.empty();
+        OptionalLong owner = r.optional((in.writeFlags() & FuseFilesystem.FUSE_WRITE_LOCKOWNER) != 0, in.lockOwner());
         r.reserve(FuseWriteOut.SIZE);
         int n = fs.write(r.ctx(), r.nodeId(), in.fh(), src, in.size(), in.offset(), owner,
-                new OpenFlags(in.flags()), in.writeFlags());
+                r.openFlags(in.flags()), in.writeFlags());
         if (n < 0 || n > in.size()) {
             log.misuse("write returned " + n + " for " + in.size() + " bytes; replying EIO");
             throw FsException.of(Errno.EIO);
@@ -128,7 +126,7 @@ final class FileOps {
 
     private int release(FuseRequest r) throws FsException {
         FuseReleaseIn in = FuseReleaseIn.read(r.in);
-        fs.release(r.ctx(), r.nodeId(), in.fh(), new OpenFlags(in.flags()),
+        fs.release(r.ctx(), r.nodeId(), in.fh(), r.openFlags(in.flags()),
                 (in.releaseFlags() & FUSE_RELEASE_FLUSH) != 0,
                 (in.releaseFlags() & FUSE_RELEASE_FLOCK_UNLOCK) != 0, in.lockOwner());
         return r.replyEmpty();

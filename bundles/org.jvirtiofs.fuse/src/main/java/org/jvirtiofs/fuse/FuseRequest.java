@@ -1,26 +1,61 @@
 package org.jvirtiofs.fuse;
 
+import java.util.OptionalLong;
 import org.jvirtiofs.api.Context;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
+import org.jvirtiofs.api.OpenFlags;
 import org.jvirtiofs.fuse.wire.FuseInHeader;
 import org.jvirtiofs.fuse.wire.FuseOutHeader;
 import org.jvirtiofs.fuse.wire.ReplyWriter;
 import org.jvirtiofs.fuse.wire.RequestReader;
 
-/** One request being served: its header, its argument reader and its reply writer. */
+/**
+ * One request being served: its header, its argument reader and its reply writer. Each thread
+ * serving requests reuses one instance (see {@link FuseSession#handle}): an op must not keep it,
+ * or anything of it, past its return.
+ */
 final class FuseRequest {
-    final FuseInHeader header;
-    final RequestReader in;
-    final ReplyWriter out;
+    FuseInHeader header;
+    RequestReader in;
+    ReplyWriter out;
     /** Null only for INIT, which runs before anything is negotiated. */
-    final Negotiated negotiated;
+    Negotiated negotiated;
+    // The last values optional() and openFlags() made: immutable, so handed out again while the
+    // same value repeats (one file read or written in a row), and no request allocates them.
+    private OptionalLong lastOptional = OptionalLong.empty();
+    private OpenFlags lastFlags;
 
     FuseRequest(FuseInHeader header, RequestReader in, ReplyWriter out, Negotiated negotiated) {
+        set(header, in, out, negotiated);
+    }
+
+    /** Makes this the request of {@code header}; returns it. */
+    FuseRequest set(FuseInHeader header, RequestReader in, ReplyWriter out, Negotiated negotiated) {
         this.header = header;
         this.in = in;
         this.out = out;
         this.negotiated = negotiated;
+        return this;
+    }
+
+    /** {@code value} (a handle, a lock owner) when {@code present}; else empty. */
+    OptionalLong optional(boolean present, long value) {
+        if (!present) {
+            return OptionalLong.empty();
+        }
+        if (!lastOptional.isPresent() || lastOptional.getAsLong() != value) {
+            lastOptional = OptionalLong.of(value);
+        }
+        return lastOptional;
+    }
+
+    /** {@code new OpenFlags(bits)}, or the last one made if it has the same bits. */
+    OpenFlags openFlags(int bits) {
+        if (lastFlags == null || lastFlags.bits() != bits) {
+            lastFlags = new OpenFlags(bits);
+        }
+        return lastFlags;
     }
 
     long nodeId() {

@@ -34,6 +34,9 @@ public final class FuseSession {
     private final Op[] ops = new Op[FUSE_TMPFILE + 1];
     /** sizeof(struct fuse_write_in): what precedes a WRITE's data after the header. */
     private static final int FUSE_WRITE_IN_SIZE = 40;
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+    /** What each thread serving requests decodes into and encodes from, so a request allocates none of it. */
+    private final ThreadLocal<Exchange> exchanges = ThreadLocal.withInitial(Exchange::new);
 
     /** A session serving {@code fs}, negotiating with {@code options}; waits for INIT. */
     public FuseSession(FuseFilesystem fs, SessionOptions options) {
@@ -83,21 +86,31 @@ public final class FuseSession {
      * @return the reply's length in bytes, to report as the used length; 0 if there is no reply
      */
     public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
+        Exchange x = exchanges.get();
+        if (x.busy) {
+            x = new Exchange(); // re-entered on this thread: the request being served keeps its own
+        }
+        x.busy = true;
         int opcode = -1;
         try {
-            RequestReader in = new RequestReader(readable);
-            ReplyWriter out = new ReplyWriter(writable);
+            RequestReader in = x.in.reset(readable);
+            ReplyWriter out = x.out.reset(writable);
             if (in.remaining() < FuseInHeader.SIZE) {
                 return truncated(in, out);
             }
-            FuseInHeader h = FuseInHeader.read(in);
+            FuseInHeader h = x.header.decode(in);
             opcode = h.opcode();
-            return serve(h, in, out);
+            return serve(x.request, h, in, out);
         } catch (FsException | RuntimeException e) {
             // Only a transport bug (null segments, read-only reply memory) or a session bug gets
             // here; the header is unknown or unwritable, so there is no reply.
             log.bug(opcode, e instanceof RuntimeException re ? re : new IllegalStateException(e));
             return 0;
+        } finally {
+            // the segments are the transport's, and valid only during this call
+            x.in.release();
+            x.out.release();
+            x.busy = false;
         }
     }
 
@@ -132,7 +145,7 @@ public final class FuseSession {
         return errorOrDrop(opcode, unique, out, Errno.EINVAL);
     }
 
-    private int serve(FuseInHeader h, RequestReader in, ReplyWriter out) {
+    private int serve(FuseRequest r, FuseInHeader h, RequestReader in, ReplyWriter out) {
         int avail = in.remaining() + FuseInHeader.SIZE;
         if (Integer.compareUnsigned(h.len(), FuseInHeader.SIZE) < 0
                 || Integer.compareUnsigned(h.len(), avail) > 0) {
@@ -152,7 +165,7 @@ public final class FuseSession {
         int errno = 0;
         int length = 0;
         try {
-            length = dispatch(h, in, out, noReply);
+            length = dispatch(r, h, in, out, noReply);
             return length;
         } catch (FsException e) {
             errno = wireErrno(e.errno());
@@ -182,11 +195,11 @@ public final class FuseSession {
         }
     }
 
-    private int dispatch(FuseInHeader h, RequestReader in, ReplyWriter out, boolean noReply)
+    private int dispatch(FuseRequest r, FuseInHeader h, RequestReader in, ReplyWriter out, boolean noReply)
             throws FsException {
         int opcode = h.opcode();
         if (opcode == FUSE_INIT) {
-            return init.init(new FuseRequest(h, in, out, null));
+            return init.init(r.set(h, in, out, null));
         }
         if (opcode == FUSE_INTERRUPT || opcode == FUSE_NOTIFY_REPLY) {
             // virtiofs never interrupts, and a request in progress can't be stopped anyway; we
@@ -204,7 +217,7 @@ public final class FuseSession {
         if (op == null) {
             throw FsException.of(Errno.ENOSYS);
         }
-        return op.handle(new FuseRequest(h, in, out, state));
+        return op.handle(r.set(h, in, out, state));
     }
 
     private int errorOrDrop(int opcode, long unique, ReplyWriter out, int errno) {
@@ -217,5 +230,14 @@ public final class FuseSession {
     /** The kernel takes only -1..-511 as errors; anything else from a provider becomes EIO. */
     private static int wireErrno(int errno) {
         return errno > 0 && errno < 512 ? errno : Errno.EIO;
+    }
+
+    /** One thread's reader, writer, header and request, refilled for each request it serves. */
+    private static final class Exchange {
+        final RequestReader in = new RequestReader(NONE);
+        final ReplyWriter out = new ReplyWriter(NONE);
+        final FuseInHeader header = new FuseInHeader();
+        final FuseRequest request = new FuseRequest(header, in, out, null);
+        boolean busy;
     }
 }

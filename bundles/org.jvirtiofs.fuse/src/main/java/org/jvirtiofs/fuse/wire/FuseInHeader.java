@@ -7,27 +7,82 @@ import org.jvirtiofs.api.FsException;
 /**
  * {@code struct fuse_in_header}: the 40 bytes in front of every request.
  *
- * @param len the whole request's length, header included
- * @param opcode the FUSE_* opcode
- * @param unique the request id the reply must echo
- * @param nodeId the node the request is about
- * @param uid the caller's fsuid
- * @param gid the caller's fsgid
- * @param pid the caller's tgid, or 0
+ * <p>A session decodes each request's header into the instance of the thread serving it (see
+ * {@link #decode}), so the fields are valid while that request is served.
  */
-public record FuseInHeader(int len, int opcode, long unique, long nodeId, int uid, int gid,
-        int pid) {
+public final class FuseInHeader {
     public static final int SIZE = 40;
 
-    /** Decodes the header from the reader's next 40 bytes. */
+    private int len;
+    private int opcode;
+    private long unique;
+    private long nodeId;
+    private int uid;
+    private int gid;
+    private int pid;
+    /** The last caller built, handed out again while uid, gid and pid repeat (it is immutable). */
+    private Context context;
+
+    /** Decodes a header from the reader's next 40 bytes into a new instance. */
     public static FuseInHeader read(RequestReader r) throws FsException {
+        return new FuseInHeader().decode(r);
+    }
+
+    /** Decodes the reader's next 40 bytes into this instance; returns it. */
+    public FuseInHeader decode(RequestReader r) throws FsException {
         ByteBuffer b = r.struct(SIZE);
-        return new FuseInHeader(b.getInt(0), b.getInt(4), b.getLong(8), b.getLong(16),
-                b.getInt(24), b.getInt(28), b.getInt(32));
+        len = b.getInt(0);
+        opcode = b.getInt(4);
+        unique = b.getLong(8);
+        nodeId = b.getLong(16);
+        uid = b.getInt(24);
+        gid = b.getInt(28);
+        pid = b.getInt(32);
+        return this;
+    }
+
+    /** The whole request's length, header included. */
+    public int len() {
+        return len;
+    }
+
+    /** The FUSE_* opcode. */
+    public int opcode() {
+        return opcode;
+    }
+
+    /** The request id the reply must echo. */
+    public long unique() {
+        return unique;
+    }
+
+    /** The node the request is about. */
+    public long nodeId() {
+        return nodeId;
+    }
+
+    /** The caller's fsuid. */
+    public int uid() {
+        return uid;
+    }
+
+    /** The caller's fsgid. */
+    public int gid() {
+        return gid;
+    }
+
+    /** The caller's tgid, or 0. */
+    public int pid() {
+        return pid;
     }
 
     /** The caller as the provider sees it. */
     public Context context() {
-        return new Context(uid, gid, pid);
+        Context c = context;
+        if (c == null || c.uid() != uid || c.gid() != gid || c.pid() != pid) {
+            c = new Context(uid, gid, pid);
+            context = c;
+        }
+        return c;
     }
 }

@@ -9,11 +9,26 @@ import org.jvirtiofs.api.FileName;
  * transport memory, little-endian, across segment boundaries where they fall.
  */
 public final class ReplyWriter {
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+
     private final Segments segs;
+    /** Lent for one reply's data at a time. */
+    private final SegmentZeroCopyWriter data = new SegmentZeroCopyWriter(this);
 
     /** A writer over {@code writable}; each buffer's position..limit is one segment. */
     public ReplyWriter(ByteBuffer[] writable) {
         segs = new Segments(writable);
+    }
+
+    /** Starts over on another reply's {@code writable} segments. */
+    public ReplyWriter reset(ByteBuffer[] writable) {
+        segs.reset(writable);
+        return this;
+    }
+
+    /** Lets go of the last reply's segments. */
+    public void release() {
+        reset(NONE);
     }
 
     /** Total writable bytes, header included. */
@@ -97,7 +112,7 @@ public final class ReplyWriter {
 
     /** A writer for up to {@code max} bytes of data from the current position, in place. */
     public SegmentZeroCopyWriter data(int max) {
-        return new SegmentZeroCopyWriter(this, Math.min(max, remaining()));
+        return data.lend(Math.min(max, remaining()));
     }
 
     /**

@@ -18,7 +18,11 @@ public final class RequestReader {
     /** The largest fixed struct we copy (fuse_setattr_in is 88 bytes). */
     private static final int SCRATCH = 128;
 
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+
     private final Segments segs;
+    /** Lent for one request's payload at a time. */
+    private final SegmentZeroCopyReader payload = new SegmentZeroCopyReader(this);
     private int end;
     private final byte[] scratch = new byte[SCRATCH];
     private final ByteBuffer scratchBuf = ByteBuffer.wrap(scratch).order(ByteOrder.LITTLE_ENDIAN);
@@ -27,6 +31,18 @@ public final class RequestReader {
     public RequestReader(ByteBuffer[] readable) {
         segs = new Segments(readable);
         end = segs.total();
+    }
+
+    /** Starts over on another request's {@code readable} segments. */
+    public RequestReader reset(ByteBuffer[] readable) {
+        segs.reset(readable);
+        end = segs.total();
+        return this;
+    }
+
+    /** Lets go of the last request's segments. */
+    public void release() {
+        reset(NONE);
     }
 
     /** Bytes left to decode. */
@@ -118,7 +134,7 @@ public final class RequestReader {
     /** A reader of the next {@code size} bytes in place; EINVAL if fewer remain. */
     public SegmentZeroCopyReader payload(int size) throws FsException {
         require(size);
-        return new SegmentZeroCopyReader(this, size);
+        return payload.lend(size);
     }
 
     private int nulIndex() throws FsException {

@@ -8,9 +8,15 @@ public final class SegmentZeroCopyReader implements ZeroCopyReader {
     private final RequestReader reader;
     private int left;
 
-    SegmentZeroCopyReader(RequestReader reader, int size) {
+    /** The reader of {@code reader}'s payloads, each lent by {@link #lend}. */
+    SegmentZeroCopyReader(RequestReader reader) {
         this.reader = reader;
+    }
+
+    /** Lends the next {@code size} bytes; returns this. */
+    SegmentZeroCopyReader lend(int size) {
         this.left = size;
+        return this;
     }
 
     @Override

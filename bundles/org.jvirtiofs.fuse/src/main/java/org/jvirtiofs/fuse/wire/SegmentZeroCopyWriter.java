@@ -6,13 +6,19 @@ import org.jvirtiofs.api.ZeroCopyWriter;
 /** READ reply memory lent to the provider as writable views of the transport's segments. */
 public final class SegmentZeroCopyWriter implements ZeroCopyWriter {
     private final ReplyWriter writer;
-    private final int size;
+    private int size;
     private int left;
 
-    SegmentZeroCopyWriter(ReplyWriter writer, int size) {
+    /** The writer of {@code writer}'s data, each lent by {@link #lend}. */
+    SegmentZeroCopyWriter(ReplyWriter writer) {
         this.writer = writer;
+    }
+
+    /** Lends room for {@code size} bytes; returns this. */
+    SegmentZeroCopyWriter lend(int size) {
         this.size = size;
         this.left = size;
+        return this;
     }
 
     @Override

@@ -7,24 +7,37 @@ import java.util.Arrays;
 /**
  * A cursor over a list of byte segments (each a buffer's position..limit) seen as one run of bytes.
  *
- * <p>Works on little-endian duplicates, so the caller's buffers keep their positions, limits and
- * byte order: the transport still owns them. A request may be split at any byte (the guest can put
- * a header and its arguments in different descriptors), so every access handles a boundary, with a
- * fast path when the bytes sit in one segment.
+ * <p>Reads and writes only by absolute index, so the caller's buffers keep their positions and
+ * limits: the transport still owns them. Little-endian buffers (what vhost-user hands over) are
+ * used as they are; others are worked on through little-endian duplicates. A request may be
+ * split at any byte (the guest can put a header and its arguments in different descriptors), so
+ * every access handles a boundary, with a fast path when the bytes sit in one segment.
  */
 final class Segments {
-    private final ByteBuffer[] bufs;
-    private final int total;
+    private static final ByteBuffer[] NONE = new ByteBuffer[0];
+
+    private ByteBuffer[] bufs = NONE;
+    private int total;
     private int seg;
     private int idx;
     private int offset;
 
     Segments(ByteBuffer[] src) {
-        bufs = new ByteBuffer[src.length];
+        reset(src);
+    }
+
+    /** Starts over on {@code src}, which must not change while it is in use. */
+    void reset(ByteBuffer[] src) {
+        bufs = src;
         long sum = 0;
         for (int i = 0; i < src.length; i++) {
-            bufs[i] = src[i].duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            sum += bufs[i].remaining();
+            if (src[i].order() != ByteOrder.LITTLE_ENDIAN) {
+                if (bufs == src) {
+                    bufs = src.clone();
+                }
+                bufs[i] = src[i].duplicate().order(ByteOrder.LITTLE_ENDIAN);
+            }
+            sum += src[i].remaining();
         }
         // Transports hand at most a few MiB per request; a sum beyond int is a caller bug.
         total = (int) Math.min(sum, Integer.MAX_VALUE);
@@ -70,7 +83,7 @@ final class Segments {
         return seg < bufs.length ? bufs[seg].limit() - idx : 0;
     }
 
-    /** The cursor's current segment (a little-endian duplicate); use with {@link #index()}. */
+    /** The cursor's current segment (little-endian); use with {@link #index()}, never its position. */
     ByteBuffer current() {
         return bufs[seg];
     }
@@ -115,7 +128,9 @@ final class Segments {
 
     /**
      * Views of the next {@code len} bytes from the cursor, one slice per segment touched, without
-     * moving the cursor. Slices of direct buffers are direct: they ARE the transport memory.
+     * moving the cursor. Slices of direct buffers are direct: they ARE the transport memory. They are
+     * new slices, indexed from 0, for the provider: one that puts at index 0 writes where its
+     * segment starts, whatever the transport's buffer positions are.
      */
     ByteBuffer[] views(int len, boolean readOnly) {
         int count = 0;
