@@ -21,6 +21,9 @@ final class Segments {
     private int seg;
     private int idx;
     private int offset;
+    /** Per segment index: a read-only duplicate, and the buffer it duplicates. */
+    private ByteBuffer[] readOnly = NONE;
+    private ByteBuffer[] readOnlyOf = NONE;
 
     Segments(ByteBuffer[] src) {
         reset(src);
@@ -133,19 +136,15 @@ final class Segments {
      * segment starts, whatever the transport's buffer positions are.
      */
     ByteBuffer[] views(int len, boolean readOnly) {
+        ByteBuffer[] out = new ByteBuffer[viewCount(len)];
         int count = 0;
         int s = seg;
         int i = idx;
         int left = len;
-        ByteBuffer[] tmp = new ByteBuffer[Math.min(bufs.length - seg, 8)];
         while (left > 0) {
             int n = Math.min(left, bufs[s].limit() - i);
             if (n > 0) {
-                ByteBuffer view = bufs[s].slice(i, n);
-                if (count == tmp.length) {
-                    tmp = Arrays.copyOf(tmp, Math.max(4, count * 2));
-                }
-                tmp[count++] = readOnly ? view.asReadOnlyBuffer() : view;
+                out[count++] = (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
                 left -= n;
             }
             s++;
@@ -153,7 +152,40 @@ final class Segments {
                 i = bufs[s].position();
             }
         }
-        return count == tmp.length ? tmp : Arrays.copyOf(tmp, count);
+        return out;
+    }
+
+    /** How many segments the next {@code len} bytes from the cursor touch. */
+    private int viewCount(int len) {
+        int count = 0;
+        int s = seg;
+        int i = idx;
+        int left = len;
+        while (left > 0 && s < bufs.length) {
+            int n = Math.min(left, bufs[s].limit() - i);
+            if (n > 0) {
+                count++;
+                left -= n;
+            }
+            s++;
+            if (s < bufs.length) {
+                i = bufs[s].position();
+            }
+        }
+        return count;
+    }
+
+    /** A read-only duplicate of segment {@code s}, made once per buffer: its slices are read-only. */
+    private ByteBuffer readOnly(int s) {
+        if (readOnlyOf.length <= s) {
+            readOnlyOf = Arrays.copyOf(readOnlyOf, bufs.length);
+            readOnly = Arrays.copyOf(readOnly, bufs.length);
+        }
+        if (readOnlyOf[s] != bufs[s]) {
+            readOnly[s] = bufs[s].asReadOnlyBuffer();
+            readOnlyOf[s] = bufs[s];
+        }
+        return readOnly[s];
     }
 
     private void skipEmpty() {
