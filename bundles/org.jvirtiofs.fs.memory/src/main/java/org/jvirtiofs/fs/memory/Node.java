@@ -1,6 +1,8 @@
 package org.jvirtiofs.fs.memory;
 
+import java.time.Duration;
 import org.jvirtiofs.api.Attr;
+import org.jvirtiofs.api.AttrReply;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileMode;
 import org.jvirtiofs.api.FsException;
@@ -30,6 +32,9 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     private Timestamp ctime;
     private long lookups;
     private int opens;
+    /** The last {@link #attr} and {@link #attrReply}. */
+    private Attr snapshot;
+    private AttrReply reply;
 
     Node(long id, int mode, int uid, int gid, int nlink, Timestamp now) {
         this.id = id;
@@ -47,10 +52,36 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         return id;
     }
 
-    /** A snapshot of the attributes, as GETATTR and every entry carry them. */
+    /**
+     * A snapshot of the attributes, as GETATTR and every entry carry them. Snapshots are
+     * immutable, so the last one is handed out again while nothing in it changed.
+     */
     final synchronized Attr attr() {
-        return new Attr(id, size(), blocks(), atime.sec(), atime.nsec(), mtime.sec(), mtime.nsec(),
-                ctime.sec(), ctime.nsec(), mode, nlink, uid, gid, rdev(), FileData.CHUNK_SIZE, 0);
+        long size = size();
+        long blocks = blocks();
+        int rdev = rdev();
+        Attr last = snapshot;
+        if (last != null && last.size() == size && last.blocks() == blocks && last.rdev() == rdev
+                && last.atimeSec() == atime.sec() && last.atimeNsec() == atime.nsec()
+                && last.mtimeSec() == mtime.sec() && last.mtimeNsec() == mtime.nsec()
+                && last.ctimeSec() == ctime.sec() && last.ctimeNsec() == ctime.nsec()
+                && last.mode() == mode && last.nlink() == nlink && last.uid() == uid && last.gid() == gid) {
+            return last;
+        }
+        snapshot = new Attr(id, size, blocks, atime.sec(), atime.nsec(), mtime.sec(), mtime.nsec(),
+                ctime.sec(), ctime.nsec(), mode, nlink, uid, gid, rdev, FileData.CHUNK_SIZE, 0);
+        return snapshot;
+    }
+
+    /** GETATTR's reply: {@link #attr} valid for {@code timeout}, the last one again while it holds. */
+    final synchronized AttrReply attrReply(Duration timeout) {
+        Attr attr = attr();
+        AttrReply last = reply;
+        if (last == null || last.attr() != attr || !last.timeout().equals(timeout)) {
+            last = new AttrReply(attr, timeout);
+            reply = last;
+        }
+        return last;
     }
 
     /** st_size; called with the monitor held. */

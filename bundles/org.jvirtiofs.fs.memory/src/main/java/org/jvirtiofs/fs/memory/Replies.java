@@ -40,7 +40,7 @@ final class Replies {
 
     /** The attributes of {@code node}. */
     AttrReply attr(Node node) {
-        return new AttrReply(node.attr(), cache.timeout());
+        return node.attrReply(cache.timeout());
     }
 
     /** The reply to OPEN or CREATE. */
