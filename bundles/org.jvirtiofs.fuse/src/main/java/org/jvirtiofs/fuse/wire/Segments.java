@@ -136,27 +136,16 @@ final class Segments {
      * segment starts, whatever the transport's buffer positions are.
      */
     ByteBuffer[] views(int len, boolean readOnly) {
-        ByteBuffer[] out = new ByteBuffer[viewCount(len)];
-        int count = 0;
-        int s = seg;
-        int i = idx;
-        int left = len;
-        while (left > 0) {
-            int n = Math.min(left, bufs[s].limit() - i);
-            if (n > 0) {
-                out[count++] = (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
-                left -= n;
-            }
-            s++;
-            if (s < bufs.length) {
-                i = bufs[s].position();
-            }
-        }
+        ByteBuffer[] out = new ByteBuffer[walk(len, null, false)];
+        walk(len, out, readOnly);
         return out;
     }
 
-    /** How many segments the next {@code len} bytes from the cursor touch. */
-    private int viewCount(int len) {
+    /**
+     * Walks the next {@code len} bytes from the cursor, segment by segment, putting a slice of
+     * each into {@code out} unless it is null; returns how many segments they touch.
+     */
+    private int walk(int len, ByteBuffer[] out, boolean readOnly) {
         int count = 0;
         int s = seg;
         int i = idx;
@@ -164,6 +153,9 @@ final class Segments {
         while (left > 0 && s < bufs.length) {
             int n = Math.min(left, bufs[s].limit() - i);
             if (n > 0) {
+                if (out != null) {
+                    out[count] = (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
+                }
                 count++;
                 left -= n;
             }
