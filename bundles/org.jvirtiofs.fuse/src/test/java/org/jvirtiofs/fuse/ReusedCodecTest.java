@@ -86,6 +86,41 @@ class ReusedCodecTest {
         assertEquals(10, inner[0].payload().getLong(0), "attr_valid of node 10");
     }
 
+    @Test
+    void writePayloadsInOneReusedTransportBufferAreReadAtEachRequestsOwnPlace() {
+        java.util.List<String> written = new java.util.ArrayList<>();
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int write(Context ctx, long nodeId, long handle, org.jvirtiofs.api.ZeroCopyReader src, int size,
+                    long offset, OptionalLong lockOwner, org.jvirtiofs.api.OpenFlags flags, int writeFlags) {
+                ByteBuffer copy = ByteBuffer.allocate(size);
+                src.read(copy);
+                written.add(new String(copy.array(), java.nio.charset.StandardCharsets.US_ASCII));
+                return size;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        // as vhost-user hands them: the same buffer object, re-pointed at each request's bytes
+        ByteBuffer window = ByteBuffer.allocateDirect(8192).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer reply = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
+        int[] places = {100, 3000, 20, 5000};
+        String[] payloads = {"short", "a longer payload, further in", "x".repeat(900), "last"};
+        for (int i = 0; i < places.length; i++) {
+            long unique = h.nextUnique();
+            byte[] request = Req.of(FuseOpcode.FUSE_WRITE, 3).u64(77).u64(0).u32(payloads[i].length()).u32(0).u64(0)
+                    .u32(0).u32(0).raw(payloads[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII)).bytes(unique);
+            window.clear();
+            window.put(places[i], request);
+            window.limit(places[i] + request.length).position(places[i]);
+            reply.clear();
+
+            int used = h.session.handle(new ByteBuffer[] {window}, new ByteBuffer[] {reply});
+
+            new Reply(used, Segs.gather(new ByteBuffer[] {reply}, used)).assertOk(unique, 8);
+            assertEquals(payloads[i], written.get(i), "payload of request " + i);
+        }
+    }
+
     private static ByteBuffer[] littleEndian(ByteBuffer[] segments) {
         for (ByteBuffer b : segments) {
             b.order(ByteOrder.LITTLE_ENDIAN);

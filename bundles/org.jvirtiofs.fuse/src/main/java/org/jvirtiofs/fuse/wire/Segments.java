@@ -167,7 +167,10 @@ final class Segments {
         return count;
     }
 
-    /** A read-only duplicate of segment {@code s}, made once per buffer: its slices are read-only. */
+    /**
+     * A read-only duplicate of segment {@code s}, made once per buffer and given its current
+     * limit: its slices are read-only.
+     */
     private ByteBuffer readOnly(int s) {
         if (readOnlyOf.length <= s) {
             readOnlyOf = Arrays.copyOf(readOnlyOf, bufs.length);
@@ -177,7 +180,8 @@ final class Segments {
             readOnly[s] = bufs[s].asReadOnlyBuffer();
             readOnlyOf[s] = bufs[s];
         }
-        return readOnly[s];
+        // a transport re-points its buffers between requests (vhost-user does): follow the limit
+        return readOnly[s].limit(bufs[s].limit());
     }
 
     private void skipEmpty() {
