@@ -25,12 +25,7 @@ public final class DescriptorChain {
     /** Starts refilling this chain for the chain at {@code head}. */
     void begin(int head) {
         this.head = head;
-        readableList.clear();
-        writableList.clear();
-        readable = NONE;
-        writable = NONE;
-        writableBytes = 0;
-        error = null;
+        clear(null);
     }
 
     /** Completes a well-formed chain whose segments were added. */
@@ -43,13 +38,18 @@ public final class DescriptorChain {
 
     /** Marks the chain unusable: no segments, returned used with length 0. */
     DescriptorChain fail(String error) {
+        clear(error);
+        return this;
+    }
+
+    /** No segments, and {@code error} (null while the chain is being parsed). */
+    private void clear(String error) {
         readableList.clear();
         writableList.clear();
         readable = NONE;
         writable = NONE;
         writableBytes = 0;
         this.error = error;
-        return this;
     }
 
     /** The head descriptor index, which the used ring entry names. */
