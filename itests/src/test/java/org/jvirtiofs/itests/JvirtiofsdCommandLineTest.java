@@ -77,6 +77,33 @@ class JvirtiofsdCommandLineTest {
         assertFalse(Files.exists(tmp.resolve("jvirtiofs")), "nothing is cached");
     }
 
+    @Test
+    void anOlderJavaIsRefusedByItsReleaseFileWithoutStartingIt(@TempDir Path tmp) throws Exception {
+        // a java that fails if run: the release file must be enough
+        Path home = fakeJava(tmp.resolve("jdk8"), "exit 99");
+        Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Someone\"\nJAVA_VERSION=\"1.8.0_392\"\n");
+        Run run = jvirtiofsd(Map.of("JAVA_HOME", home.toString()), "--version");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("Java 17 or newer is needed, but " + home.resolve("bin/java") + " is Java 8"),
+                run.stderr());
+    }
+
+    @Test
+    void aJavaWithoutAReleaseFileIsAsked(@TempDir Path tmp) throws Exception {
+        Path home = fakeJava(tmp.resolve("jdk11"), "echo '    java.specification.version = 11' >&2");
+        Run run = jvirtiofsd(Map.of("JAVA_HOME", home.toString()), "--version");
+        assertEquals(1, run.exitCode(), run.stderr());
+        assertTrue(run.stderr().contains("is Java 11"), run.stderr());
+    }
+
+    /** A Java home whose bin/java is the given shell script. */
+    private static Path fakeJava(Path home, String script) throws Exception {
+        Path java = Files.createDirectories(home.resolve("bin")).resolve("java");
+        Files.writeString(java, "#!/bin/sh\n" + script + "\n");
+        assertTrue(java.toFile().setExecutable(true));
+        return home;
+    }
+
     private static List<String> archives(Path cds) throws Exception {
         if (!Files.isDirectory(cds)) {
             return List.of();
