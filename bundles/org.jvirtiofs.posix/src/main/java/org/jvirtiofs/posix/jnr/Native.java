@@ -29,7 +29,6 @@ public final class Native {
             .load("c");
     private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX(new QuietHandler());
 
     private Native() {
     }
@@ -39,9 +38,14 @@ public final class Native {
         return LIBC;
     }
 
-    /** jnr-posix, for the calls it has. */
+    /** jnr-posix, for the calls it has: loaded by the first call that needs it (see NativeRuntime). */
     static POSIX posix() {
-        return POSIX;
+        return PosixHolder.POSIX;
+    }
+
+    /** Holds jnr-posix, so that loading libc's binding does not wait for jnr-posix's. */
+    private static final class PosixHolder {
+        static final POSIX POSIX = POSIXFactory.getNativePOSIX(new QuietHandler());
     }
 
     /** The errno the last native call on this thread saved; read it before any other call. */

@@ -12,7 +12,9 @@ import org.slf4j.LoggerFactory;
  * Prepares the process for serving large trees when the platform starts: loads the native
  * libraries once (so a broken native setup fails here, loudly, not on a guest's first request)
  * and raises the soft limit on open files to the hard limit, since a share of 100k files holds
- * many descriptors.
+ * many descriptors. jnr-posix's binding is made on a thread of its own: nothing before the
+ * daemon's socket needs it, and making it takes a quarter of a second, which the socket then
+ * does not wait for. A call that needs it first waits for it.
  */
 @Component(immediate = true, service = NativeRuntime.class)
 public final class NativeRuntime {
@@ -23,8 +25,23 @@ public final class NativeRuntime {
     @Activate
     void activate() throws PosixException {
         openFiles = raiseOpenFileLimit();
-        // debug: command-line entry points (jvirtiofsd --help) should print nothing else
-        LOG.debug("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
+        Thread loader = new Thread(NativeRuntime::loadPosix, "jvirtiofs-jnr-posix");
+        loader.setDaemon(true);
+        loader.start();
+        // debug: command-line entry points (jvirtiofsd --help) should print nothing else; and
+        // getpid would load jnr-posix on this thread
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
+        }
+    }
+
+    /** Makes jnr-posix's binding: getpid is one of its calls. */
+    private static void loadPosix() {
+        try {
+            ThisProcess.getpid();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("jnr-posix cannot be loaded: every call through it will fail", e);
+        }
     }
 
     /** The open-files limit as set at activation. */
