@@ -5,6 +5,7 @@ import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,18 +21,35 @@ import org.slf4j.LoggerFactory;
 public final class NativeRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
 
+    /** How long a stop waits for jnr-posix's binding to be made. */
+    private static final long LOADER_WAIT_MS = 30_000;
+
     private volatile Rlimit openFiles;
+    private Thread loader;
 
     @Activate
     void activate() throws PosixException {
         openFiles = raiseOpenFileLimit();
-        Thread loader = new Thread(NativeRuntime::loadPosix, "jvirtiofs-jnr-posix");
+        loader = new Thread(NativeRuntime::loadPosix, "jvirtiofs-jnr-posix");
         loader.setDaemon(true);
         loader.start();
         // debug: command-line entry points (jvirtiofsd --help) should print nothing else; and
         // getpid would load jnr-posix on this thread
         if (LOG.isDebugEnabled()) {
             LOG.debug("native layer ready: pid {}, open files limit {}", ThisProcess.getpid(), openFiles.cur());
+        }
+    }
+
+    /**
+     * Waits for the loading thread: a framework stopped straight after its start (a piped shell
+     * command, {@code --version}) would otherwise stop jnr's bundles under it, and the binding
+     * would fail half made.
+     */
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        loader.join(LOADER_WAIT_MS);
+        if (loader.isAlive()) {
+            LOG.warn("jnr-posix's binding is still being made after {} ms; stopping anyway", LOADER_WAIT_MS);
         }
     }
 

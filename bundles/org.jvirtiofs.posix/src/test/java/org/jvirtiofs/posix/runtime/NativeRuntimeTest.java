@@ -1,6 +1,7 @@
 package org.jvirtiofs.posix.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
@@ -19,5 +20,16 @@ class NativeRuntimeTest {
         } finally {
             ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
         }
+    }
+
+    @Test
+    void deactivationWaitsUntilJnrPosixIsLoaded() throws Exception {
+        NativeRuntime runtime = new NativeRuntime();
+        runtime.activate();
+        runtime.deactivate();
+        // what a framework stopped straight after its start relies on: no thread still loading
+        // classes from bundles about to be stopped
+        assertFalse(Thread.getAllStackTraces().keySet().stream()
+                .anyMatch(t -> t.getName().equals("jvirtiofs-jnr-posix") && t.isAlive()));
     }
 }
