@@ -87,6 +87,12 @@ final class QmpClient implements AutoCloseable {
             JsonElement greeting;
             try {
                 greeting = client.next();
+                // QEMU 7.2 sends events to a monitor it has accepted but not yet greeted: a
+                // client that connects as QEMU starts can read RESUME before the greeting
+                while (isEvent(greeting)) {
+                    LOG.debug("vm {}: QEMU event before its QMP greeting: {}", vm, greeting);
+                    greeting = client.next();
+                }
                 greeted.set(true);
             } catch (IOException e) {
                 throw timedOut.get() ? new IOException("QEMU did not greet on QMP within " + timeoutMillis + " ms") : e;
@@ -177,6 +183,11 @@ final class QmpClient implements AutoCloseable {
         closed = true;
         socket.close();
         failAll("QMP connection of vm " + vm + " closed");
+    }
+
+    private static boolean isEvent(JsonElement message) {
+        return message != null && message.isJsonObject() && message.getAsJsonObject().has("event")
+                && !message.getAsJsonObject().has("QMP");
     }
 
     private JsonElement next() throws IOException {

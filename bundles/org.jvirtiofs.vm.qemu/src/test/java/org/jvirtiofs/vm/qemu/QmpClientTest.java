@@ -100,6 +100,34 @@ class QmpClientTest {
     }
 
     @Test
+    void anEventBeforeTheGreetingIsNotTakenForIt() throws Exception {
+        // what QEMU 7.2 sent a client that connected as it started (seen in CI): RESUME, then the greeting
+        Path socket = tmp.resolve("early.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    ch.write(ByteBuffer.wrap(("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RESUME\"}\r\n"
+                            + "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n").getBytes(StandardCharsets.UTF_8)));
+                    ch.read(ByteBuffer.allocate(4096)); // qmp_capabilities
+                    ch.write(ByteBuffer.wrap("{\"return\": {}, \"id\": 1}\r\n".getBytes(StandardCharsets.UTF_8)));
+                    ch.read(ByteBuffer.allocate(4096)); // query-status
+                    ch.write(ByteBuffer.wrap("{\"return\": {\"status\": \"running\"}, \"id\": 2}\r\n"
+                            .getBytes(StandardCharsets.UTF_8)));
+                    Thread.sleep(500);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            try (QmpClient qmp = QmpClient.connect(socket, "test", 5_000, () -> true)) {
+                assertEquals("running", qmp.execute("query-status", null, 5_000).getAsJsonObject().get("status")
+                        .getAsString());
+            }
+            peer.get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void malformedJsonEndsTheConnectionAndFailsTheWaitingCommand() throws Exception {
         Path socket = tmp.resolve("garbage.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
