@@ -105,20 +105,11 @@ class QmpClientTest {
         Path socket = tmp.resolve("early.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
-                try (SocketChannel ch = server.accept()) {
-                    ch.write(ByteBuffer.wrap(("{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RESUME\"}\r\n"
-                            + "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n").getBytes(StandardCharsets.UTF_8)));
-                    ch.read(ByteBuffer.allocate(4096)); // qmp_capabilities
-                    ch.write(ByteBuffer.wrap("{\"return\": {}, \"id\": 1}\r\n".getBytes(StandardCharsets.UTF_8)));
-                    ch.read(ByteBuffer.allocate(4096)); // query-status
-                    ch.write(ByteBuffer.wrap("{\"return\": {\"status\": \"running\"}, \"id\": 2}\r\n"
-                            .getBytes(StandardCharsets.UTF_8)));
-                    Thread.sleep(500);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> peer = scriptedPeer(server, 500,
+                    "{\"timestamp\": {\"seconds\": 1, \"microseconds\": 2}, \"event\": \"RESUME\"}\r\n"
+                            + "{\"QMP\": {\"version\": {}, \"capabilities\": []}}\r\n",
+                    "{\"return\": {}, \"id\": 1}\r\n", // to qmp_capabilities
+                    "{\"return\": {\"status\": \"running\"}, \"id\": 2}\r\n"); // to query-status
             try (QmpClient qmp = QmpClient.connect(socket, "test", 5_000, () -> true)) {
                 assertEquals("running", qmp.execute("query-status", null, 5_000).getAsJsonObject().get("status")
                         .getAsString());
@@ -132,18 +123,9 @@ class QmpClientTest {
         Path socket = tmp.resolve("garbage.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
-                try (SocketChannel ch = server.accept()) {
-                    ch.write(ByteBuffer.wrap("{\"QMP\": {}}\r\n".getBytes(StandardCharsets.UTF_8)));
-                    ch.read(ByteBuffer.allocate(4096)); // qmp_capabilities
-                    ch.write(ByteBuffer.wrap("{\"return\": {}, \"id\": 1}\r\n".getBytes(StandardCharsets.UTF_8)));
-                    ch.read(ByteBuffer.allocate(4096)); // the next command
-                    ch.write(ByteBuffer.wrap("{\"return\": ]]]\r\n".getBytes(StandardCharsets.UTF_8)));
-                    Thread.sleep(2_000);
-                } catch (IOException | InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
+            CompletableFuture<Void> peer = scriptedPeer(server, 2_000, "{\"QMP\": {}}\r\n",
+                    "{\"return\": {}, \"id\": 1}\r\n", // to qmp_capabilities
+                    "{\"return\": ]]]\r\n"); // to the next command
             try (QmpClient qmp = QmpClient.connect(socket, "test", 5_000, () -> true)) {
                 QmpException e = assertThrows(QmpException.class, () -> qmp.execute("query-status", null, 10_000));
                 assertTrue(e.getMessage().contains("failed"), e.getMessage());
@@ -151,5 +133,25 @@ class QmpClientTest {
             peer.get(10, TimeUnit.SECONDS);
         }
         assertTrue(Files.exists(socket));
+    }
+
+    /**
+     * A QMP peer that accepts one client and sends {@code greeting}; then, for each of
+     * {@code replies}, reads one command and sends the reply; then waits {@code lingerMillis}.
+     */
+    private static CompletableFuture<Void> scriptedPeer(ServerSocketChannel server, long lingerMillis, String greeting,
+                                                        String... replies) {
+        return CompletableFuture.runAsync(() -> {
+            try (SocketChannel ch = server.accept()) {
+                ch.write(ByteBuffer.wrap(greeting.getBytes(StandardCharsets.UTF_8)));
+                for (String reply : replies) {
+                    ch.read(ByteBuffer.allocate(4096));
+                    ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.UTF_8)));
+                }
+                Thread.sleep(lingerMillis);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 }
