@@ -92,7 +92,7 @@ public final class GuestBench {
                 + " [--work DIR]";
         }
 
-        private static int positive(String key, String value) {
+        static int positive(String key, String value) {
             try {
                 int n = Integer.parseInt(value == null ? "" : value);
                 if (n > 0) {

@@ -1,0 +1,226 @@
+package org.jvirtiofs.bench;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code bin/bench startup}: how long {@code bin/jvirtiofsd} takes from being started until its
+ * vhost-user socket exists (the moment QEMU or libvirt may connect), and the CPU time it spent
+ * on the way, the JIT compilers' shares apart. Each variant is a set of extra JVM options; the
+ * variants' starts are interleaved, so a machine whose speed drifts treats them alike. The
+ * socket is polled from this JVM without starting processes: a shell loop that forks
+ * {@code sleep} competes for the same cores and makes a start look up to 0.8 s slower.
+ */
+public final class StartupBench {
+    private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", ".")).toAbsolutePath().normalize();
+    private static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private final Settings settings;
+
+    private StartupBench(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** What one invocation measures: starts per variant, the variants (extra JVM options), where to write. */
+    record Settings(int starts, List<String> variants, Path out, Path work) {
+        static Settings parse(String... args) {
+            int starts = 10;
+            List<String> variants = new ArrayList<>();
+            Path out = null;
+            Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench-startup");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+                if (!List.of("--starts", "--variant", "--out", "--work").contains(key)) {
+                    throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
+                }
+                if (value == null) {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException(key + " needs a value\n" + usage());
+                    }
+                    value = args[++i];
+                }
+                switch (key) {
+                    case "--starts" -> starts = GuestBench.Settings.positive(key, value);
+                    case "--variant" -> variants.add(value.trim());
+                    case "--out" -> out = Path.of(value).toAbsolutePath();
+                    default -> work = Path.of(value).toAbsolutePath();
+                }
+            }
+            if (variants.isEmpty()) {
+                variants.add("");
+            }
+            if (out == null) {
+                out = ROOT.resolve("target/bench/startup-"
+                    + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+            }
+            return new Settings(starts, List.copyOf(variants), out, work);
+        }
+
+        static String usage() {
+            return "usage: bin/bench startup [--starts N (10)] [--variant 'JVM options']... [--out DIR] [--work DIR]\n"
+                + "  each --variant adds a set of options to JVIRTIOFS_JAVA_OPTS; '' is the default start";
+        }
+    }
+
+    /** One start: seconds until the socket existed, and CPU seconds spent by then: all threads, C1's, C2's. */
+    record Start(double wall, double cpu, double c1, double c2) {
+    }
+
+    public static void main(String... args) throws Exception {
+        int status = execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Runs the benchmark; returns the exit status: 0, 1 when a start failed, 2 for bad options. */
+    static int execute(String... args) throws Exception {
+        Settings settings;
+        try {
+            settings = Settings.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench: " + e.getMessage());
+            return 2;
+        }
+        return new StartupBench(settings).run();
+    }
+
+    private int run() throws Exception {
+        Files.createDirectories(settings.work());
+        Files.createDirectories(settings.out());
+        Map<String, List<Start>> starts = new LinkedHashMap<>();
+        try {
+            for (String variant : settings.variants()) {
+                // untimed: a new JAR or new options first train the class-data archive (bin/launch)
+                System.out.printf("bench: warming up %s%n", label(variant));
+                start(variant);
+                starts.put(variant, new ArrayList<>());
+            }
+            for (int i = 1; i <= settings.starts(); i++) {
+                for (String variant : settings.variants()) {
+                    Start s = start(variant);
+                    starts.get(variant).add(s);
+                    System.out.printf(Locale.ROOT, "bench: start %d/%d, %s: socket after %.3f s, %.3f s CPU%n",
+                        i, settings.starts(), label(variant), s.wall(), s.cpu());
+                }
+            }
+        } catch (IllegalStateException e) {
+            System.out.println("bench: " + e.getMessage());
+            return 1;
+        }
+        String table = markdown(starts);
+        Files.writeString(settings.out().resolve("startup.md"), table);
+        Files.writeString(settings.out().resolve("startup.csv"), csv(starts));
+        System.out.println();
+        System.out.print(table);
+        System.out.println("\nbench: wrote " + settings.out().resolve("startup.md") + " and startup.csv");
+        return 0;
+    }
+
+    private Start start(String variant) throws IOException, InterruptedException {
+        Path share = settings.work().resolve("share");
+        Files.createDirectories(share);
+        Path socket = settings.work().resolve("startup.sock");
+        Files.deleteIfExists(socket);
+        Path log = settings.work().resolve("startup.log");
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+            "--socket-path=" + socket, "-o", "source=" + share)
+            .redirectErrorStream(true).redirectOutput(log.toFile());
+        String base = pb.environment().getOrDefault("JVIRTIOFS_JAVA_OPTS", "");
+        pb.environment().put("JVIRTIOFS_JAVA_OPTS", (base + " " + variant).trim());
+        long t0 = System.nanoTime();
+        Process p = pb.start();
+        try {
+            while (!Files.exists(socket) && p.isAlive() && System.nanoTime() - t0 < TIMEOUT_NANOS) {
+                Thread.sleep(2);
+            }
+            double wall = (System.nanoTime() - t0) / 1e9;
+            if (!Files.exists(socket)) {
+                throw new IllegalStateException("jvirtiofsd (" + label(variant) + ") "
+                    + (p.isAlive() ? "had no socket after 60 s" : "exited before its socket appeared")
+                    + ":\n" + Files.readString(log));
+            }
+            double[] cpu = cpuSeconds(p.pid());
+            return new Start(wall, cpu[0], cpu[1], cpu[2]);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /**
+     * CPU seconds the process's threads have run, from each thread's schedstat (nanoseconds), and
+     * of them the C1 and the C2 compiler threads'. bin/jvirtiofsd execs the JVM, so the pid is the JVM's.
+     */
+    static double[] cpuSeconds(long pid) throws IOException {
+        long all = 0;
+        long c1 = 0;
+        long c2 = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                long ns;
+                String name;
+                try {
+                    ns = Long.parseLong(Files.readString(task.resolve("schedstat")).trim().split("\\s+")[0]);
+                    name = Files.readString(task.resolve("comm")).trim();
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                all += ns;
+                if (name.startsWith("C1 Compiler")) {
+                    c1 += ns;
+                } else if (name.startsWith("C2 Compiler")) {
+                    c2 += ns;
+                }
+            }
+        }
+        return new double[] {all / 1e9, c1 / 1e9, c2 / 1e9};
+    }
+
+    static String markdown(Map<String, List<Start>> starts) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("bin/jvirtiofsd from start to its socket; medians, seconds (lower is better).\n\n");
+        sb.append("| JVM options | starts | socket ready | quartiles | CPU by then | of it C1 | of it C2 |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
+            List<Double> wall = e.getValue().stream().map(Start::wall).sorted().toList();
+            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f–%.3f | %.3f | %.3f | %.3f |%n",
+                e.getKey().isEmpty() ? "(default)" : "`" + e.getKey() + "`", wall.size(),
+                Results.median(wall), wall.get((wall.size() - 1) / 4), wall.get(3 * (wall.size() - 1) / 4),
+                Results.median(e.getValue().stream().map(Start::cpu).toList()),
+                Results.median(e.getValue().stream().map(Start::c1).toList()),
+                Results.median(e.getValue().stream().map(Start::c2).toList())));
+        }
+        return sb.toString();
+    }
+
+    private static String csv(Map<String, List<Start>> starts) {
+        StringBuilder sb = new StringBuilder("variant,start,socket_ready_s,cpu_s,c1_cpu_s,c2_cpu_s\n");
+        for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
+            int i = 1;
+            for (Start s : e.getValue()) {
+                sb.append(String.format(Locale.ROOT, "\"%s\",%d,%.4f,%.4f,%.4f,%.4f%n",
+                    e.getKey().replace("\"", "\"\""), i++, s.wall(), s.cpu(), s.c1(), s.c2()));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String label(String variant) {
+        return variant.isEmpty() ? "the default options" : "'" + variant + "'";
+    }
+}
