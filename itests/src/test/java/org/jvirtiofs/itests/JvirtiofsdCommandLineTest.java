@@ -78,6 +78,20 @@ class JvirtiofsdCommandLineTest {
     }
 
     @Test
+    void aDaemonDelaysC2AndTheUsersOptionsStillWin(@TempDir Path tmp) throws Exception {
+        // bin/bench startup measures why; this keeps the options there, and overridable
+        Run daemon = jvirtiofsd(Map.of("XDG_CACHE_HOME", tmp.toString(), "JVIRTIOFS_CDS", "off",
+                "JVIRTIOFS_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "--version");
+        assertEquals(0, daemon.exitCode(), daemon.stderr());
+        assertTrue(daemon.stdout().matches("(?s).*\\bTier4InvocationThreshold += 15000\\b.*"), daemon.stdout());
+        assertTrue(daemon.stdout().matches("(?s).*\\bTier4BackEdgeThreshold += 120000\\b.*"), daemon.stdout());
+        Run mine = jvirtiofsd(Map.of("XDG_CACHE_HOME", tmp.toString(), "JVIRTIOFS_CDS", "off",
+                "JVIRTIOFS_JAVA_OPTS", "-XX:Tier4InvocationThreshold=5000 -XX:+PrintFlagsFinal"), "--version");
+        assertEquals(0, mine.exitCode(), mine.stderr());
+        assertTrue(mine.stdout().matches("(?s).*\\bTier4InvocationThreshold += 5000\\b.*"), mine.stdout());
+    }
+
+    @Test
     void anOlderJavaIsRefusedByItsReleaseFileWithoutStartingIt(@TempDir Path tmp) throws Exception {
         // a java that fails if run: the release file must be enough
         Path home = fakeJava(tmp.resolve("jdk8"), "exit 99");
