@@ -25,7 +25,7 @@ public final class Fs {
 
     /** openat(2): returns the new fd. */
     public static int openat(int dirfd, String path, int flags, int mode) throws PosixException {
-        int fd = Native.libc().openat(dirfd, path, flags, mode);
+        int fd = Native.early().openat(dirfd, path, flags, mode);
         if (fd < 0) {
             throw Native.error("openat", path);
         }
@@ -34,7 +34,7 @@ public final class Fs {
 
     /** openat(2) of a name given as bytes: returns the new fd. */
     public static int openat(int dirfd, byte[] path, int flags, int mode) throws PosixException {
-        int fd = Native.libc().openat(dirfd, cstr(path), flags, mode);
+        int fd = Native.early().openat(dirfd, cstr(path), flags, mode);
         if (fd < 0) {
             throw Native.error("openat", display(path));
         }
@@ -72,7 +72,7 @@ public final class Fs {
     public static Stat statx(int dirfd, String path, int flags, int mask) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer buf = scratch.struct(256);
-        if (Native.libc().statx(dirfd, path, flags, mask, scratch.structAddress(0)) < 0) {
+        if (Native.early().statx(dirfd, path, flags, mask, scratch.structAddress(0)) < 0) {
             throw Native.error("statx", path);
         }
         return statxResult(buf);
@@ -82,7 +82,7 @@ public final class Fs {
     public static Stat statx(int dirfd, byte[] path, int flags, int mask) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer buf = scratch.struct(256);
-        if (Native.libc().statx(dirfd, cstr(path), flags, mask, scratch.structAddress(0)) < 0) {
+        if (Native.early().statx(dirfd, cstr(path), flags, mask, scratch.structAddress(0)) < 0) {
             throw Native.error("statx", display(path));
         }
         return statxResult(buf);
@@ -105,7 +105,7 @@ public final class Fs {
     public static Stat fstatat(int dirfd, String path, int flags) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer buf = scratch.struct(144);
-        if (Native.libc().fstatat(dirfd, path, scratch.structAddress(0), flags) < 0) {
+        if (Native.early().fstatat(dirfd, path, scratch.structAddress(0), flags) < 0) {
             throw Native.error("fstatat", path);
         }
         return statResult(buf);
@@ -115,7 +115,7 @@ public final class Fs {
     public static Stat fstatat(int dirfd, byte[] path, int flags) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer buf = scratch.struct(144);
-        if (Native.libc().fstatat(dirfd, cstr(path), scratch.structAddress(0), flags) < 0) {
+        if (Native.early().fstatat(dirfd, cstr(path), scratch.structAddress(0), flags) < 0) {
             throw Native.error("fstatat", display(path));
         }
         return statResult(buf);

@@ -57,7 +57,7 @@ public final class Io {
 
     /** read(2) into a direct buffer: returns the count (0 at end of file) and advances the position. */
     public static int read(int fd, ByteBuffer dst) throws PosixException {
-        long n = Native.libc().read(fd, Native.address(dst) + dst.position(), dst.remaining());
+        long n = Native.early().read(fd, Native.address(dst) + dst.position(), dst.remaining());
         if (n < 0) {
             throw Native.error("read", fd);
         }
@@ -67,7 +67,7 @@ public final class Io {
 
     /** write(2) from a direct buffer: returns the count and advances the position. */
     public static int write(int fd, ByteBuffer src) throws PosixException {
-        long n = Native.libc().write(fd, Native.address(src) + src.position(), src.remaining());
+        long n = Native.early().write(fd, Native.address(src) + src.position(), src.remaining());
         if (n < 0) {
             throw Native.error("write", fd);
         }
@@ -207,7 +207,7 @@ public final class Io {
         for (int i = 0; i < fds.length; i++) {
             pollfds.putInt(i * 8, fds[i]).putShort(i * 8 + 4, (short) events[i]).putShort(i * 8 + 6, (short) 0);
         }
-        int ready = Native.libc().poll(scratch.arrayAddress(), fds.length, timeoutMillis);
+        int ready = Native.early().poll(scratch.arrayAddress(), fds.length, timeoutMillis);
         if (ready < 0) {
             throw Native.error("poll", null);
         }

@@ -58,7 +58,7 @@ public final class Memory {
 
     /** eventfd(2) with {@link MemFlags} EFD_* flags: returns the fd. */
     public static int eventfd(int initialValue, int flags) throws PosixException {
-        int fd = Native.libc().eventfd(initialValue, flags);
+        int fd = Native.early().eventfd(initialValue, flags);
         if (fd < 0) {
             throw Native.error("eventfd", null);
         }
@@ -72,7 +72,7 @@ public final class Memory {
     public static long eventfdRead(int fd) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer value = scratch.struct(8);
-        if (Native.libc().read(fd, scratch.structAddress(0), 8) < 0) {
+        if (Native.early().read(fd, scratch.structAddress(0), 8) < 0) {
             throw Native.error("read", fd);
         }
         return value.getLong(0);
@@ -82,7 +82,7 @@ public final class Memory {
     public static void eventfdWrite(int fd, long value) throws PosixException {
         Scratch scratch = Scratch.get();
         scratch.struct(8).putLong(0, value);
-        if (Native.libc().write(fd, scratch.structAddress(0), 8) < 0) {
+        if (Native.early().write(fd, scratch.structAddress(0), 8) < 0) {
             throw Native.error("write", fd);
         }
     }

@@ -29,7 +29,7 @@ public final class Sockets {
 
     /** socket(2): e.g. {@code socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)}. */
     public static int socket(int domain, int type, int protocol) throws PosixException {
-        int fd = Native.libc().socket(domain, type, protocol);
+        int fd = Native.early().socket(domain, type, protocol);
         if (fd < 0) {
             throw Native.error("socket", null);
         }
@@ -40,21 +40,21 @@ public final class Sockets {
     public static void bind(int fd, String path) throws PosixException {
         Scratch scratch = Scratch.get();
         int length = sockaddrUn(scratch, path);
-        if (Native.libc().bind(fd, scratch.structAddress(0), length) < 0) {
+        if (Native.early().bind(fd, scratch.structAddress(0), length) < 0) {
             throw Native.error("bind", path);
         }
     }
 
     /** listen(2). */
     public static void listen(int fd, int backlog) throws PosixException {
-        if (Native.libc().listen(fd, backlog) < 0) {
+        if (Native.early().listen(fd, backlog) < 0) {
             throw Native.error("listen", fd);
         }
     }
 
     /** accept4(2) with SOCK_CLOEXEC/SOCK_NONBLOCK flags: the connected fd. */
     public static int accept4(int fd, int flags) throws PosixException {
-        int connection = Native.libc().accept4(fd, 0L, 0L, flags);
+        int connection = Native.early().accept4(fd, 0L, 0L, flags);
         if (connection < 0) {
             throw Native.error("accept4", fd);
         }

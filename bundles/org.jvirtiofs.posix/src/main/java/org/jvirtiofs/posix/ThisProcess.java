@@ -42,7 +42,7 @@ public final class ThisProcess {
     public static Rlimit getrlimit(int resource) throws PosixException {
         Scratch scratch = Scratch.get();
         ByteBuffer buf = scratch.struct(16);
-        if (Native.libc().getrlimit(resource, scratch.structAddress(0)) < 0) {
+        if (Native.early().getrlimit(resource, scratch.structAddress(0)) < 0) {
             throw Native.error("getrlimit", Integer.toString(resource));
         }
         return new Rlimit(buf.getLong(0), buf.getLong(8));
@@ -52,7 +52,7 @@ public final class ThisProcess {
     public static void setrlimit(int resource, Rlimit limit) throws PosixException {
         Scratch scratch = Scratch.get();
         scratch.struct(16).putLong(0, limit.cur()).putLong(8, limit.max());
-        if (Native.libc().setrlimit(resource, scratch.structAddress(0)) < 0) {
+        if (Native.early().setrlimit(resource, scratch.structAddress(0)) < 0) {
             throw Native.error("setrlimit", Integer.toString(resource));
         }
     }

@@ -6,7 +6,8 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The libc functions jnr-posix lacks, one method per C prototype (Linux x86_64, glibc 2.36).
+ * The libc functions jnr-posix lacks, one method per C prototype (Linux x86_64, glibc 2.36),
+ * but for those a daemon calls before its socket exists, which {@link EarlyLibC} binds first.
  *
  * <p>Pointers to structs and to caller memory are plain {@code long} addresses: the callers
  * lay structs out in per-thread direct buffers and pass direct ByteBuffer memory without
@@ -19,20 +20,10 @@ public interface LibC {
     /** syscall(2) number of openat2, which glibc 2.36 does not wrap. */
     long SYS_OPENAT2 = 437;
 
-    @SaveError int openat(int dirfd, @Encoding("UTF-8") String path, int flags, int mode);
-
     /** syscall(SYS_openat2, dirfd, path, struct open_how *how, size_t size). */
     @SaveError long syscall(long number, int dirfd, @Encoding("UTF-8") String path, long how, long size);
 
-    @SaveError int statx(int dirfd, @Encoding("UTF-8") String path, int flags, int mask, long statxbuf);
-
-    @SaveError int openat(int dirfd, @In byte[] path, int flags, int mode);
-
     @SaveError long syscall(long number, int dirfd, @In byte[] path, long how, long size);
-
-    @SaveError int statx(int dirfd, @In byte[] path, int flags, int mask, long statxbuf);
-
-    @SaveError int fstatat(int dirfd, @In byte[] path, long statbuf, int flags);
 
     @SaveError int mkdirat(int dirfd, @In byte[] path, int mode);
 
@@ -47,8 +38,6 @@ public interface LibC {
     @SaveError int unlinkat(int dirfd, @In byte[] path, int flags);
 
     @SaveError int renameat2(int olddirfd, @In byte[] oldpath, int newdirfd, @In byte[] newpath, int flags);
-
-    @SaveError int fstatat(int dirfd, @Encoding("UTF-8") String path, long statbuf, int flags);
 
     @SaveError int mkdirat(int dirfd, @Encoding("UTF-8") String path, int mode);
 
@@ -85,10 +74,6 @@ public interface LibC {
 
     @SaveError int open_by_handle_at(int mountFd, long handle, int flags);
 
-    @SaveError long read(int fd, long buf, long count);
-
-    @SaveError long write(int fd, long buf, long count);
-
     @SaveError long preadv(int fd, long iov, int iovcnt, long offset);
 
     @SaveError long pwritev(int fd, long iov, int iovcnt, long offset);
@@ -101,8 +86,6 @@ public interface LibC {
     @SaveError long copy_file_range(int fdIn, long offIn, int fdOut, long offOut, long len, int flags);
 
     @SaveError int pipe2(@Out int[] fds, int flags);
-
-    @SaveError int poll(long fds, long nfds, int timeout);
 
     /** The struct-pointer form of fcntl, for the F_OFD_* lock commands. */
     @SaveError int fcntl(int fd, int cmd, long arg);
@@ -139,18 +122,7 @@ public interface LibC {
 
     @SaveError int munmap(long addr, long length);
 
-    @SaveError int eventfd(int initval, int flags);
-
     @SaveError int memfd_create(@Encoding("UTF-8") String name, int flags);
-
-    @SaveError int socket(int domain, int type, int protocol);
-
-    @SaveError int bind(int sockfd, long addr, int addrlen);
-
-    @SaveError int listen(int sockfd, int backlog);
-
-    /** addr and addrlen may both be 0 when the peer address is not wanted. */
-    @SaveError int accept4(int sockfd, long addr, long addrlen, int flags);
 
     @SaveError int connect(int sockfd, long addr, int addrlen);
 
@@ -164,8 +136,4 @@ public interface LibC {
 
     /** Returns the previous fsgid; reports no errors. */
     int setfsgid(int fsgid);
-
-    @SaveError int getrlimit(int resource, long rlim);
-
-    @SaveError int setrlimit(int resource, long rlim);
 }

@@ -24,18 +24,33 @@ public final class Native {
         }
     }
 
-    private static final LibC LIBC = LibraryLoader.create(LibC.class)
-            .option(LibraryOption.SaveError, Boolean.TRUE)
-            .load("c");
-    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+    private static final EarlyLibC EARLY = bind(EarlyLibC.class);
+    private static final Runtime RUNTIME = Runtime.getRuntime(EARLY);
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
 
     private Native() {
     }
 
-    /** The jnr-ffi binding of the libc calls jnr-posix lacks. */
+    /** The libc calls a daemon makes before its socket exists, and the first it makes after. */
+    public static EarlyLibC early() {
+        return EARLY;
+    }
+
+    /**
+     * The other libc calls jnr-posix lacks: bound by the first call that needs them, or by
+     * NativeRuntime's thread before (see there).
+     */
     public static LibC libc() {
-        return LIBC;
+        return LibCHolder.LIBC;
+    }
+
+    /** Holds LibC, so that the early binding does not wait for it. */
+    private static final class LibCHolder {
+        static final LibC LIBC = bind(LibC.class);
+    }
+
+    private static <T> T bind(Class<T> calls) {
+        return LibraryLoader.create(calls).option(LibraryOption.SaveError, Boolean.TRUE).load("c");
     }
 
     /** jnr-posix, for the calls it has: loaded by the first call that needs it (see NativeRuntime). */
@@ -43,7 +58,7 @@ public final class Native {
         return PosixHolder.POSIX;
     }
 
-    /** Holds jnr-posix, so that loading libc's binding does not wait for jnr-posix's. */
+    /** Holds jnr-posix, so that loading the libc bindings does not wait for jnr-posix's. */
     private static final class PosixHolder {
         static final POSIX POSIX = POSIXFactory.getNativePOSIX(new QuietHandler());
     }

@@ -3,6 +3,7 @@ package org.jvirtiofs.posix.runtime;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
+import org.jvirtiofs.posix.jnr.Native;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -13,15 +14,16 @@ import org.slf4j.LoggerFactory;
  * Prepares the process for serving large trees when the platform starts: loads the native
  * libraries once (so a broken native setup fails here, loudly, not on a guest's first request)
  * and raises the soft limit on open files to the hard limit, since a share of 100k files holds
- * many descriptors. jnr-posix's binding is made on a thread of its own: nothing before the
- * daemon's socket needs it, and making it takes a quarter of a second, which the socket then
- * does not wait for. A call that needs it first waits for it.
+ * many descriptors. Only the libc calls a daemon makes before its socket are bound here
+ * ({@link Native#early()}); the rest of libc's binding and jnr-posix's are made on a thread of
+ * its own: nothing before the socket needs them, and making them takes about 0.3 s, which the
+ * socket then does not wait for. A call that needs one first waits for it.
  */
 @Component(immediate = true, service = NativeRuntime.class)
 public final class NativeRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
 
-    /** How long a stop waits for jnr-posix's binding to be made. */
+    /** How long a stop waits for the bindings to be made. */
     private static final long LOADER_WAIT_MS = 30_000;
 
     private volatile Rlimit openFiles;
@@ -30,7 +32,7 @@ public final class NativeRuntime {
     @Activate
     void activate() throws PosixException {
         openFiles = raiseOpenFileLimit();
-        loader = new Thread(NativeRuntime::loadPosix, "jvirtiofs-jnr-posix");
+        loader = new Thread(NativeRuntime::bindTheRest, "jvirtiofs-native-bindings");
         loader.setDaemon(true);
         loader.start();
         // debug: command-line entry points (jvirtiofsd --help) should print nothing else; and
@@ -49,12 +51,17 @@ public final class NativeRuntime {
     void deactivate() throws InterruptedException {
         loader.join(LOADER_WAIT_MS);
         if (loader.isAlive()) {
-            LOG.warn("jnr-posix's binding is still being made after {} ms; stopping anyway", LOADER_WAIT_MS);
+            LOG.warn("the native bindings are still being made after {} ms; stopping anyway", LOADER_WAIT_MS);
         }
     }
 
-    /** Makes jnr-posix's binding: getpid is one of its calls. */
-    private static void loadPosix() {
+    /** Makes libc's binding, which QEMU's handshake needs first (mmap), then jnr-posix's (getpid is one of its calls). */
+    private static void bindTheRest() {
+        try {
+            Native.libc();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("libc's binding cannot be made: every call through it will fail", e);
+        }
         try {
             ThisProcess.getpid();
         } catch (RuntimeException | LinkageError e) {

@@ -23,13 +23,13 @@ class NativeRuntimeTest {
     }
 
     @Test
-    void deactivationWaitsUntilJnrPosixIsLoaded() throws Exception {
+    void deactivationWaitsUntilTheBindingsAreMade() throws Exception {
         NativeRuntime runtime = new NativeRuntime();
         runtime.activate();
         runtime.deactivate();
         // what a framework stopped straight after its start relies on: no thread still loading
         // classes from bundles about to be stopped
         assertFalse(Thread.getAllStackTraces().keySet().stream()
-                .anyMatch(t -> t.getName().equals("jvirtiofs-jnr-posix") && t.isAlive()));
+                .anyMatch(t -> t.getName().equals("jvirtiofs-native-bindings") && t.isAlive()));
     }
 }
