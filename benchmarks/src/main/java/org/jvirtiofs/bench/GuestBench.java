@@ -119,22 +119,12 @@ public final class GuestBench {
     }
 
     public static void main(String... args) throws Exception {
-        int status = execute(args);
-        if (status != 0) {
-            System.exit(status);
-        }
+        Command.exit(execute(args));
     }
 
     /** Runs the benchmark; returns the exit status: 0, 1 when a run failed, 2 for bad options. */
     static int execute(String... args) throws Exception {
-        Settings settings;
-        try {
-            settings = Settings.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("bench: " + e.getMessage());
-            return 2;
-        }
-        return new GuestBench(settings).run();
+        return Command.execute(args, Settings::parse, settings -> new GuestBench(settings).run());
     }
 
     private int run() throws Exception {
