@@ -1,0 +1,177 @@
+package org.jvirtiofs.launcher.boot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuntimeCacheTest {
+    @TempDir
+    Path tmp;
+
+    private RuntimeCache open(Path jar) throws IOException {
+        return RuntimeCache.open(jar, Embedded.read(jar), tmp.resolve("cache"));
+    }
+
+    @Test
+    void aFirstStartUnpacksTheFrameworkAndBundlesAndGetsAnEmptyStorage() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache cache = open(jar);
+        assertFalse(cache.restore());
+        assertEquals("the framework", Files.readString(cache.bundles().resolve("framework.jar")));
+        assertEquals("bundle a", Files.readString(cache.bundles().resolve("a-1.0.jar")));
+        assertEquals("bundle b", Files.readString(cache.bundles().resolve("b-2.0.jar")));
+        assertTrue(Files.isDirectory(cache.storage()));
+        assertEquals(tmp.resolve("cache").resolve("d-" + Embedded.read(jar).key()), cache.bundles().getParent());
+        cache.finish(true);
+    }
+
+    @Test
+    void aStorageLeftByACleanStopIsRestoredByTheNextStart() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache first = open(jar);
+        Files.writeString(first.storage().resolve("state"), "installed");
+        first.finish(true);
+
+        RuntimeCache second = open(jar);
+        assertTrue(second.restore());
+        assertEquals(first.storage(), second.storage());
+        assertEquals("installed", Files.readString(second.storage().resolve("state")));
+        assertFalse(Files.exists(second.storage().resolve(RuntimeCache.KEPT)), "in use, so not to be restored");
+        second.finish(true);
+    }
+
+    @Test
+    void aStorageWhoseFrameworkDidNotStopCleanlyIsMadeAfresh() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache first = open(jar);
+        Files.writeString(first.storage().resolve("state"), "half written");
+        first.finish(false);
+
+        RuntimeCache second = open(jar);
+        assertFalse(second.restore());
+        assertEquals(first.storage(), second.storage());
+        assertFalse(Files.exists(second.storage().resolve("state")), "nothing of the old storage is kept");
+        second.finish(true);
+    }
+
+    @Test
+    void aMarkerOfAnotherBundleSetIsNotTrusted() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache first = open(jar);
+        first.finish(true);
+        Files.writeString(first.storage().resolve(RuntimeCache.KEPT), "0123456789abcdef");
+        RuntimeCache second = open(jar);
+        assertFalse(second.restore());
+        second.finish(true);
+    }
+
+    @Test
+    void aStorageKeptByAnotherJavaIsMadeAfresh() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache first = open(jar);
+        first.finish(true);
+        Path kept = first.storage().resolve(RuntimeCache.KEPT);
+        assertEquals(RuntimeCache.stamp(Embedded.read(jar)), Files.readString(kept));
+        Files.writeString(kept, Embedded.read(jar).key() + " /usr/lib/jvm/another 11.0.2+9");
+        RuntimeCache second = open(jar);
+        assertFalse(second.restore());
+        second.finish(true);
+    }
+
+    @Test
+    void startsAtTheSameTimeNeverShareAStorage() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        List<RuntimeCache> running = new ArrayList<>();
+        for (int i = 0; i < RuntimeCache.SLOTS; i++) {
+            running.add(open(jar));
+        }
+        assertEquals(RuntimeCache.SLOTS, running.stream().map(RuntimeCache::storage).distinct().count());
+        // every kept area is taken: one more start gets a temporary one, removed when it ends
+        RuntimeCache extra = open(jar);
+        assertFalse(extra.storage().startsWith(tmp.resolve("cache")), extra.storage().toString());
+        assertTrue(Files.isDirectory(extra.storage()));
+        extra.finish(true);
+        assertFalse(Files.exists(extra.storage()));
+        running.forEach(c -> c.finish(true));
+        assertTrue(open(jar).restore(), "a finished area is free for the next start");
+    }
+
+    @Test
+    void aCacheThatCannotBeWrittenGivesTemporaryAreasThatGoAtTheEnd() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        Path notADirectory = Files.writeString(tmp.resolve("file"), "x");
+        RuntimeCache cache = RuntimeCache.open(jar, Embedded.read(jar), notADirectory.resolve("cache"));
+        assertFalse(cache.restore());
+        assertEquals("bundle b", Files.readString(cache.bundles().resolve("b-2.0.jar")));
+        Path area = cache.bundles().getParent();
+        cache.finish(true);
+        assertFalse(Files.exists(area), area + " is removed");
+    }
+
+    @Test
+    void aDamagedUnpackedBundleIsUnpackedAgain() throws IOException {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        RuntimeCache first = open(jar);
+        first.finish(true);
+        Files.writeString(first.bundles().resolve("b-2.0.jar"), "cut");
+        RuntimeCache second = open(jar);
+        assertEquals("bundle b", Files.readString(second.bundles().resolve("b-2.0.jar")));
+        second.finish(true);
+    }
+
+    @Test
+    void onlyTheNewestFewSetsOfOlderJarsAreKept() throws IOException {
+        List<Path> sets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b, build " + i);
+            RuntimeCache cache = open(jar);
+            cache.finish(true);
+            sets.add(cache.bundles().getParent());
+            // each build a minute after the one before, whatever the clock's resolution
+            Files.setLastModifiedTime(sets.get(i), FileTime.fromMillis(60_000L * (i + 1)));
+        }
+        Path other = LauncherJars.twoBundles(tmp.resolve("other.jar"), "another runtime");
+        open(other).finish(true);
+        // opening build 4 again: it and the two builds before it stay, older ones go
+        open(LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b, build 4")).finish(true);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(i >= 2, Files.exists(sets.get(i)), "build " + i);
+        }
+        assertEquals(1, names(tmp.resolve("cache")).filter(n -> n.startsWith("other-")).count(),
+                "another runtime's sets are its own");
+    }
+
+    @Test
+    void anOlderSetStillInUseIsLeftAlone() throws IOException {
+        List<RuntimeCache> running = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            RuntimeCache cache = open(LauncherJars.twoBundles(tmp.resolve("d.jar"), "build " + i));
+            Files.setLastModifiedTime(cache.bundles().getParent(), FileTime.fromMillis(60_000L * (i + 1)));
+            running.add(cache);
+        }
+        // build 0 is the oldest of four, beyond the two kept, but its daemon still runs
+        assertTrue(Files.exists(running.get(0).bundles()));
+        running.forEach(c -> c.finish(true));
+        RuntimeCache again = open(LauncherJars.twoBundles(tmp.resolve("d.jar"), "build 3"));
+        assertFalse(Files.exists(running.get(0).bundles()), "removed once nothing uses it");
+        assertNotEquals(running.get(0).bundles(), again.bundles());
+        again.finish(true);
+    }
+
+    private static Stream<String> names(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).toList().stream();
+        }
+    }
+}
