@@ -74,7 +74,7 @@ class JvirtiofsdCommandLineTest {
         Run run = jvirtiofsd(Map.of("XDG_CACHE_HOME", tmp.toString(), "JVIRTIOFS_CDS", "off"), "--version");
         assertEquals(0, run.exitCode(), run.stderr());
         Thread.sleep(1000);
-        assertFalse(Files.exists(tmp.resolve("jvirtiofs")), "nothing is cached");
+        assertFalse(Files.exists(tmp.resolve("jvirtiofs/cds")), "no class-data archive");
     }
 
     @Test

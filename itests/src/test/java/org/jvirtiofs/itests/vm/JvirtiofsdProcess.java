@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** bin/jvirtiofsd run as QEMU's users run virtiofsd: a process on a socket, stopped with SIGTERM. */
@@ -26,12 +27,20 @@ final class JvirtiofsdProcess implements AutoCloseable {
 
     /** Starts jvirtiofsd on {@code socket} with {@code options} and waits for the socket. */
     static JvirtiofsdProcess start(Path socket, Path log, String... options) throws IOException, InterruptedException {
+        return start(Map.of(), socket, log, options);
+    }
+
+    /** Starts jvirtiofsd as {@link #start(Path, Path, String...)}, with {@code env} added to its environment. */
+    static JvirtiofsdProcess start(Map<String, String> env, Path socket, Path log, String... options)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
                 "--socket-path=" + socket));
         command.addAll(List.of(options));
         // a socket left by a daemon that was killed is replaced: then the log says when
         boolean stale = Files.exists(socket);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         JvirtiofsdProcess daemon = new JvirtiofsdProcess(p, socket, log);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!daemon.listening(stale) && p.isAlive() && System.nanoTime() < deadline) {
