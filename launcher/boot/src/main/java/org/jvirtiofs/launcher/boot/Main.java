@@ -65,7 +65,12 @@ public final class Main {
         URL framework = cache.bundles().resolve(RuntimeCache.fileName(embedded.framework())).toUri().toURL();
         ClassLoader loader = new URLClassLoader(embedded.name() + "-framework",
                 new URL[] {framework, jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
-        Consumer<Boolean> stopped = cache::finish;
+        Consumer<Boolean> stopped = new Consumer<>() { // not a method reference: see the pom
+            @Override
+            public void accept(Boolean clean) {
+                cache.finish(clean);
+            }
+        };
         @SuppressWarnings("unchecked")
         Callable<Integer> runtime = (Callable<Integer>) Class.forName(RUNTIME, true, loader)
                 .getConstructor(String.class, Map.class, List.class, List.class, boolean.class, Consumer.class,

@@ -3,6 +3,7 @@ package org.jvirtiofs.launcher.boot;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 import org.osgi.framework.startlevel.BundleStartLevel;
@@ -64,11 +66,20 @@ public final class OsgiRuntime implements Callable<Integer> {
             framework = installed();
         }
         Framework running = framework;
-        // SIGTERM, or System.exit from a component: stop the framework, so its storage is saved whole
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(running), name + "-framework-stop"));
-        running.getBundleContext().addFrameworkListener(event -> {
-            if (event.getType() == FrameworkEvent.ERROR) {
-                err.println(name + ": " + event.getBundle().getSymbolicName() + ": " + event.getThrowable());
+        // SIGTERM, or System.exit from a component: stop the framework, so its storage is saved whole.
+        // Classes, not lambdas, here and in the launcher's other start-up code (see the pom).
+        Runtime.getRuntime().addShutdownHook(new Thread(name + "-framework-stop") {
+            @Override
+            public void run() {
+                OsgiRuntime.this.stop(running);
+            }
+        });
+        running.getBundleContext().addFrameworkListener(new FrameworkListener() {
+            @Override
+            public void frameworkEvent(FrameworkEvent event) {
+                if (event.getType() == FrameworkEvent.ERROR) {
+                    err.println(name + ": " + event.getBundle().getSymbolicName() + ": " + event.getThrowable());
+                }
             }
         });
         Hashtable<String, Object> service = new Hashtable<>();
@@ -124,10 +135,12 @@ public final class OsgiRuntime implements Callable<Integer> {
     private Framework framework(Map<String, String> more) {
         Map<String, String> all = new HashMap<>(properties);
         all.putAll(more);
-        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader())
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("the embedded framework offers no FrameworkFactory"));
-        return factory.newFramework(all);
+        Iterator<FrameworkFactory> factories =
+                ServiceLoader.load(FrameworkFactory.class, OsgiRuntime.class.getClassLoader()).iterator();
+        if (!factories.hasNext()) {
+            throw new IllegalStateException("the embedded framework offers no FrameworkFactory");
+        }
+        return factories.next().newFramework(all);
     }
 
     /** Stops the framework, waits for it, and says whether it stopped cleanly; safe to call twice. */

@@ -63,10 +63,14 @@ final class RuntimeCache {
     /** The cache in {@code root} for the bundle set {@code jar} carries, or temporary areas if it cannot be used. */
     static RuntimeCache open(Path jar, Embedded embedded, Path root) throws IOException {
         Path dir = root.resolve(embedded.name() + "-" + embedded.key());
-        Path bundles;
+        Path bundles = dir.resolve("bundles");
+        boolean newSet;
         try {
             Files.createDirectories(dir);
-            bundles = unpacked(jar, embedded, dir);
+            newSet = !complete(bundles, embedded);
+            if (newSet) {
+                unpack(jar, embedded, dir, bundles);
+            }
         } catch (IOException e) {
             Path tmp = Files.createTempDirectory(embedded.name() + "-runtime");
             Path unpacked = Files.createDirectory(tmp.resolve("bundles"));
@@ -77,7 +81,10 @@ final class RuntimeCache {
             for (int slot = 0; slot < SLOTS; slot++) {
                 RuntimeCache taken = take(dir, slot, bundles, embedded);
                 if (taken != null) {
-                    removeOlderSets(root, embedded, dir);
+                    if (newSet) {
+                        // the first start of a new build: older builds' sets are likely stale now
+                        removeOlderSets(root, embedded, dir);
+                    }
                     return taken;
                 }
             }
@@ -195,25 +202,21 @@ final class RuntimeCache {
         }
     }
 
-    /** The bundle set unpacked in {@code dir}: unpacked here first if no process did it before. */
-    private static Path unpacked(Path jar, Embedded embedded, Path dir) throws IOException {
-        Path bundles = dir.resolve("bundles");
-        if (!complete(bundles, embedded)) {
-            Path tmp = Files.createTempDirectory(dir, "bundles.");
-            try {
-                unpack(jar, embedded, tmp);
-                deleteTree(bundles); // a copy damaged since: whatever used it is broken already
-                Files.move(tmp, bundles, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-                // another start unpacked the same set first
-            } finally {
-                deleteTree(tmp);
-            }
-            if (!complete(bundles, embedded)) {
-                throw new IOException("the bundles unpacked in " + bundles + " are incomplete");
-            }
+    /** Unpacks the bundle set into {@code bundles}, whole or not at all, unless another start just did. */
+    private static void unpack(Path jar, Embedded embedded, Path dir, Path bundles) throws IOException {
+        Path tmp = Files.createTempDirectory(dir, "bundles.");
+        try {
+            unpack(jar, embedded, tmp);
+            deleteTree(bundles); // a copy damaged since: whatever used it is broken already
+            Files.move(tmp, bundles, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+            // another start unpacked the same set first
+        } finally {
+            deleteTree(tmp);
         }
-        return bundles;
+        if (!complete(bundles, embedded)) {
+            throw new IOException("the bundles unpacked in " + bundles + " are incomplete");
+        }
     }
 
     private static boolean complete(Path bundles, Embedded embedded) throws IOException {
@@ -232,7 +235,9 @@ final class RuntimeCache {
     private static void unpack(Path jar, Embedded embedded, Path into) throws IOException {
         List<String> entries = new ArrayList<>();
         entries.add(embedded.framework());
-        embedded.bundles().forEach(b -> entries.add(b.entry()));
+        for (Embedded.Bundle b : embedded.bundles()) {
+            entries.add(b.entry());
+        }
         try (JarFile file = new JarFile(jar.toFile(), false)) {
             for (String entry : entries) {
                 try (InputStream in = file.getInputStream(file.getEntry(entry))) {
