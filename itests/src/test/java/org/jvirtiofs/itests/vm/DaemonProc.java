@@ -60,9 +60,13 @@ final class DaemonProc {
         return 0;
     }
 
-    /** The reading once it equals {@code expected}, or what it is after 10 s: a daemon cleans up after a guest asynchronously. */
+    /**
+     * The reading once it equals {@code expected}, or what it is after 30 s: a daemon cleans up after a
+     * guest asynchronously. 10 s was once too short in CI (one fd more, gone by the failure's own
+     * listing right after), with a TCG guest starting beside it on both cores.
+     */
     static <T> T settle(Reading<T> reading, T expected) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         T now = reading.read();
         while (!now.equals(expected) && System.nanoTime() < deadline) {
             Thread.sleep(50);
