@@ -120,6 +120,20 @@ public class ShareConfigurationTest {
     }
 
     @Test
+    public void aShareAddedWhereAPlainConfigurationWasLeftStarts() throws Exception {
+        // what FileInstall 3.7.4 leaves when an update event of a share's configuration reaches
+        // it after the share was removed (FELIX-6812): seen once in CI, a share of the same name
+        // added next never started
+        String pid = ShareManager.FACTORY_PID + "~left";
+        org.osgi.service.cm.Configuration plain = configurationAdmin.getConfiguration(pid, "?");
+        assertEquals(null, plain.getFactoryPid());
+        Path mnt = Files.createDirectory(dir.resolve("left"));
+        ShareInfo added = manager.add("left", Map.of("provider", "memory", "mountpoint", mnt.toString()));
+        assertEquals(ShareState.RUNNING, added.state());
+        assertEquals(ShareManager.FACTORY_PID, configurationAdmin.getConfiguration(pid, "?").getFactoryPid());
+    }
+
+    @Test
     public void aRefusedEditOfAServingShareLeavesItServing() throws Exception {
         Path source = Files.createDirectory(dir.resolve("kept"));
         Path mnt = Files.createDirectory(dir.resolve("keptmnt"));

@@ -216,9 +216,9 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         for (Share share : snapshot()) {
             if (share.state() == ShareState.FAILED && clash(share.configId(), share.settings()) == null) {
                 try {
-                    Configuration c = configurationAdmin.getConfiguration(share.configId(), "?");
-                    if (c.getProperties() != null) {
-                        updated(share.configId(), c.getProperties());
+                    Optional<Configuration> c = ShareConfigurations.stored(configurationAdmin, share.configId());
+                    if (c.isPresent() && c.get().getProperties() != null) {
+                        updated(share.configId(), c.get().getProperties());
                     }
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("cannot re-read {}: {}", share.configId(), e.toString());
@@ -264,8 +264,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
             throw new IllegalArgumentException(clash);
         }
         try {
-            Configuration c = configurationAdmin.getFactoryConfiguration(FACTORY_PID, name, "?");
-            c.update(new Hashtable<>(config));
+            ShareConfigurations.named(configurationAdmin, name).update(new Hashtable<>(config));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot store the configuration: " + e.getMessage());
         }
@@ -335,11 +334,12 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     /** Writes a swap into the share's configuration, so a restart keeps it; the share already runs it. */
     private void persist(Share share, ShareSettings settings) {
         try {
-            Configuration c = configurationAdmin.getConfiguration(share.configId(), "?");
-            Dictionary<String, Object> props = c.getProperties();
+            Optional<Configuration> stored = ShareConfigurations.stored(configurationAdmin, share.configId());
+            Dictionary<String, Object> props = stored.isPresent() ? stored.get().getProperties() : null;
             if (props == null) {
                 return;
             }
+            Configuration c = stored.get();
             props.put(PROVIDER, settings.provider());
             settings.providerOptions().forEach(props::put);
             c.update(props);
