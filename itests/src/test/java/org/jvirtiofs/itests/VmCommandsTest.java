@@ -27,6 +27,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.metatype.MetaTypeService;
 import org.osgi.service.metatype.ObjectClassDefinition;
 
@@ -54,6 +55,9 @@ public class VmCommandsTest {
 
     @Inject
     private MetaTypeService metatype;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
 
     private Path dir;
 
@@ -172,6 +176,18 @@ public class VmCommandsTest {
         assertError("vm:console: vm q is not running (FAILED)", run("vm:console q --follow"));
         assertError("vm:info: no VM named nope", run("vm:info nope"));
         assertTrue(ProcessHandle.current().children().noneMatch(p -> p.info().command().orElse("").contains("qemu")));
+    }
+
+    @Test
+    public void aVmCreatedWhereAPlainConfigurationWasLeftIsListed() throws Exception {
+        // what FileInstall 3.7.4 leaves when an update event reaches it after the VM's
+        // configuration was deleted (FELIX-6812): the next VM of that name was never seen
+        String pid = VmManager.FACTORY_PID + "~left";
+        assertEquals(null, configurationAdmin.getConfiguration(pid, "?").getFactoryPid());
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "not really a kernel");
+        assertEquals("", run("vm:create left --kernel " + kernel).err());
+        assertTrue(run("vm:list").out().matches("(?s).*\nleft +STOPPED .*"));
+        assertEquals(VmManager.FACTORY_PID, configurationAdmin.getConfiguration(pid, "?").getFactoryPid());
     }
 
     @Test

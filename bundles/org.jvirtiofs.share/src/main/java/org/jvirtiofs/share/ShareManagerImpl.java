@@ -21,6 +21,7 @@ import org.jvirtiofs.api.share.ShareManager;
 import org.jvirtiofs.api.share.ShareState;
 import org.jvirtiofs.api.share.ShareStats;
 import org.jvirtiofs.config.FactoryConfigurations;
+import org.jvirtiofs.config.StoredConfigurations;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.cm.Configuration;
@@ -216,7 +217,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         for (Share share : snapshot()) {
             if (share.state() == ShareState.FAILED && clash(share.configId(), share.settings()) == null) {
                 try {
-                    Optional<Configuration> c = ShareConfigurations.stored(configurationAdmin, share.configId());
+                    Optional<Configuration> c = StoredConfigurations.stored(configurationAdmin, share.configId());
                     if (c.isPresent() && c.get().getProperties() != null) {
                         updated(share.configId(), c.get().getProperties());
                     }
@@ -264,7 +265,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
             throw new IllegalArgumentException(clash);
         }
         try {
-            ShareConfigurations.named(configurationAdmin, name).update(new Hashtable<>(config));
+            StoredConfigurations.named(configurationAdmin, FACTORY_PID, name).update(new Hashtable<>(config));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot store the configuration: " + e.getMessage());
         }
@@ -334,7 +335,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     /** Writes a swap into the share's configuration, so a restart keeps it; the share already runs it. */
     private void persist(Share share, ShareSettings settings) {
         try {
-            Optional<Configuration> stored = ShareConfigurations.stored(configurationAdmin, share.configId());
+            Optional<Configuration> stored = StoredConfigurations.stored(configurationAdmin, share.configId());
             Dictionary<String, Object> props = stored.isPresent() ? stored.get().getProperties() : null;
             if (props == null) {
                 return;

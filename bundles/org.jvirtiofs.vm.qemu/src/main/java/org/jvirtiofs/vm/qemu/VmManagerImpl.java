@@ -22,6 +22,7 @@ import org.jvirtiofs.api.vm.VmInfo;
 import org.jvirtiofs.api.vm.VmManager;
 import org.jvirtiofs.api.vm.VmState;
 import org.jvirtiofs.config.FactoryConfigurations;
+import org.jvirtiofs.config.StoredConfigurations;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.cm.Configuration;
@@ -258,8 +259,7 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
             config.put(SHARES, VmSettings.sharesValue(s.shares())); // as a .cfg file can keep it
         }
         try {
-            Configuration c = configurationAdmin.getFactoryConfiguration(FACTORY_PID, name, "?");
-            c.update(new Hashtable<>(config));
+            StoredConfigurations.named(configurationAdmin, FACTORY_PID, name).update(new Hashtable<>(config));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot store the configuration: " + e.getMessage());
         }
@@ -355,11 +355,12 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
     @Override
     public void persistShares(Vm vm, List<String> shares) {
         try {
-            Configuration c = configurationAdmin.getConfiguration(vm.configId(), "?");
-            Dictionary<String, Object> props = c.getProperties();
+            Optional<Configuration> stored = StoredConfigurations.stored(configurationAdmin, vm.configId());
+            Dictionary<String, Object> props = stored.isPresent() ? stored.get().getProperties() : null;
             if (props == null) {
                 return;
             }
+            Configuration c = stored.get();
             props.put(SHARES, VmSettings.sharesValue(shares));
             c.update(props);
         } catch (IOException | RuntimeException e) {
