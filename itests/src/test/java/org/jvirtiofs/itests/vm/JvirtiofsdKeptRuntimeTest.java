@@ -91,6 +91,22 @@ class JvirtiofsdKeptRuntimeTest {
     }
 
     @Test
+    void aStorageKeptOnOneJavaIsMadeAfreshOnAnotherWhichServesWithoutWarnings() throws Exception {
+        String jdk25 = System.getProperty("jvirtiofs.jdk25");
+        assertTrue(jdk25 != null && Files.isExecutable(Path.of(jdk25, "bin/java")), "JDK 25 at " + jdk25);
+        try (JvirtiofsdProcess on17 = start("on17")) {
+            assertTrue(on17.log().contains("serving"), on17.log());
+        }
+        Path mark = mark(0);
+        try (JvirtiofsdProcess on25 = start("on25", Map.of("JAVA_HOME", jdk25))) {
+            assertTrue(on25.log().contains("serving"), on25.log());
+            assertFalse(on25.log().contains("WARNING"), on25.log());
+            assertFalse(Files.exists(mark), "Java 17's storage is not restored on Java 25");
+        }
+        assertTrue(Files.readString(set().resolve("storage-0/kept")).contains(jdk25));
+    }
+
+    @Test
     void daemonsRunningTogetherEachHaveTheirOwnStorage() throws Exception {
         try (JvirtiofsdProcess one = start("one"); JvirtiofsdProcess two = start("two")) {
             assertTrue(one.isAlive() && two.isAlive());
