@@ -35,16 +35,21 @@ class RuntimeCacheTest {
         cache.finish(true);
     }
 
-    @Test
-    void aStorageLeftByACleanStopIsRestoredByTheNextStart() throws IOException {
+    /** A start that writes {@code state} into its storage and stops, cleanly or not, and the start after it. */
+    private RuntimeCache nextStartAfter(boolean clean) throws IOException {
         Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
         RuntimeCache first = open(jar);
         Files.writeString(first.storage().resolve("state"), "installed");
-        first.finish(true);
-
+        first.finish(clean);
         RuntimeCache second = open(jar);
+        assertEquals(first.storage(), second.storage(), "the same storage area, free again");
+        return second;
+    }
+
+    @Test
+    void aStorageLeftByACleanStopIsRestoredByTheNextStart() throws IOException {
+        RuntimeCache second = nextStartAfter(true);
         assertTrue(second.restore());
-        assertEquals(first.storage(), second.storage());
         assertEquals("installed", Files.readString(second.storage().resolve("state")));
         assertFalse(Files.exists(second.storage().resolve(RuntimeCache.KEPT)), "in use, so not to be restored");
         second.finish(true);
@@ -52,40 +57,26 @@ class RuntimeCacheTest {
 
     @Test
     void aStorageWhoseFrameworkDidNotStopCleanlyIsMadeAfresh() throws IOException {
-        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
-        RuntimeCache first = open(jar);
-        Files.writeString(first.storage().resolve("state"), "half written");
-        first.finish(false);
-
-        RuntimeCache second = open(jar);
+        RuntimeCache second = nextStartAfter(false);
         assertFalse(second.restore());
-        assertEquals(first.storage(), second.storage());
         assertFalse(Files.exists(second.storage().resolve("state")), "nothing of the old storage is kept");
         second.finish(true);
     }
 
     @Test
-    void aMarkerOfAnotherBundleSetIsNotTrusted() throws IOException {
+    void aStorageKeptByAnotherBundleSetOrAnotherJavaIsMadeAfresh() throws IOException {
         Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
-        RuntimeCache first = open(jar);
-        first.finish(true);
-        Files.writeString(first.storage().resolve(RuntimeCache.KEPT), "0123456789abcdef");
-        RuntimeCache second = open(jar);
-        assertFalse(second.restore());
-        second.finish(true);
-    }
-
-    @Test
-    void aStorageKeptByAnotherJavaIsMadeAfresh() throws IOException {
-        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
-        RuntimeCache first = open(jar);
-        first.finish(true);
-        Path kept = first.storage().resolve(RuntimeCache.KEPT);
-        assertEquals(RuntimeCache.stamp(Embedded.read(jar)), Files.readString(kept));
-        Files.writeString(kept, Embedded.read(jar).key() + " /usr/lib/jvm/another 11.0.2+9");
-        RuntimeCache second = open(jar);
-        assertFalse(second.restore());
-        second.finish(true);
+        String key = Embedded.read(jar).key();
+        for (String stamp : List.of("0123456789abcdef", key + " /usr/lib/jvm/another 11.0.2+9")) {
+            RuntimeCache first = open(jar);
+            first.finish(true);
+            Path kept = first.storage().resolve(RuntimeCache.KEPT);
+            assertEquals(RuntimeCache.stamp(Embedded.read(jar)), Files.readString(kept));
+            Files.writeString(kept, stamp);
+            RuntimeCache second = open(jar);
+            assertFalse(second.restore(), stamp);
+            second.finish(true);
+        }
     }
 
     @Test
