@@ -31,10 +31,14 @@ public final class StartupBench {
         this.settings = settings;
     }
 
-    /** What one invocation measures: starts per variant, the variants (extra JVM options), where to write. */
-    record Settings(int starts, List<String> variants, Path out, Path work) {
+    /**
+     * What one invocation measures: starts per variant, the variants (extra JVM options), whether
+     * each variant's first start of a build is measured too, where to write.
+     */
+    record Settings(int starts, List<String> variants, boolean firstStarts, Path out, Path work) {
         static Settings parse(String... args) {
             int starts = 10;
+            boolean firstStarts = false;
             List<String> variants = new ArrayList<>();
             Path out = null;
             Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench-startup");
@@ -42,6 +46,10 @@ public final class StartupBench {
                 String a = args[i];
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
+                if (a.equals("--first-starts")) {
+                    firstStarts = true;
+                    continue;
+                }
                 if (!List.of("--starts", "--variant", "--out", "--work").contains(key)) {
                     throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
@@ -65,17 +73,38 @@ public final class StartupBench {
                 out = ROOT.resolve("target/bench/startup-"
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            return new Settings(starts, List.copyOf(variants), out, work);
+            return new Settings(starts, List.copyOf(variants), firstStarts, out, work);
         }
 
         static String usage() {
-            return "usage: bin/bench startup [--starts N (10)] [--variant 'JVM options']... [--out DIR] [--work DIR]\n"
-                + "  each --variant adds a set of options to JVIRTIOFS_JAVA_OPTS; '' is the default start";
+            return "usage: bin/bench startup [--starts N (10)] [--variant 'JVM options']... [--first-starts] [--out DIR]"
+                + " [--work DIR]\n"
+                + "  each --variant adds a set of options to JVIRTIOFS_JAVA_OPTS; '' is the default start\n"
+                + "  --first-starts: also each variant's first start of a new build (no kept runtime)";
         }
     }
 
     /** One start: seconds until the socket existed, and CPU seconds spent by then: all threads, C1's, C2's. */
     record Start(double wall, double cpu, double c1, double c2) {
+        Start(double wall, Cpu cpu) {
+            this(wall, cpu.all(), cpu.c1(), cpu.c2());
+        }
+    }
+
+    /** CPU seconds a process's threads had run: all of them, the C1 and the C2 compiler threads. */
+    record Cpu(double all, double c1, double c2) {
+    }
+
+    /**
+     * What a row measures: a variant's JVM options, started with the runtime a clean stop kept
+     * (how a daemon restarts), or as the first start of a new build, which unpacks and installs
+     * the bundles afresh (launcher/boot).
+     */
+    record Series(String options, boolean firstStart) {
+        String label() {
+            return (options.isEmpty() ? "the default options" : "'" + options + "'")
+                + (firstStart ? ", first start of a build" : "");
+        }
     }
 
     public static void main(String... args) throws Exception {
@@ -90,20 +119,26 @@ public final class StartupBench {
     private int run() throws Exception {
         Files.createDirectories(settings.work());
         Files.createDirectories(settings.out());
-        Map<String, List<Start>> starts = new LinkedHashMap<>();
+        Map<Series, List<Start>> starts = new LinkedHashMap<>();
+        for (String variant : settings.variants()) {
+            starts.put(new Series(variant, false), new ArrayList<>());
+            if (settings.firstStarts()) {
+                starts.put(new Series(variant, true), new ArrayList<>());
+            }
+        }
         try {
             for (String variant : settings.variants()) {
-                // untimed: a new JAR or new options first train the class-data archive (bin/launch)
-                System.out.printf("bench: warming up %s%n", label(variant));
-                start(variant);
-                starts.put(variant, new ArrayList<>());
+                // untimed: a new JAR or new options first train the class-data archive (bin/launch),
+                // and leave the runtime later starts restore
+                System.out.printf("bench: warming up %s%n", new Series(variant, false).label());
+                start(new Series(variant, false));
             }
             for (int i = 1; i <= settings.starts(); i++) {
-                for (String variant : settings.variants()) {
-                    Start s = start(variant);
-                    starts.get(variant).add(s);
+                for (Map.Entry<Series, List<Start>> series : starts.entrySet()) {
+                    Start s = start(series.getKey());
+                    series.getValue().add(s);
                     System.out.printf(Locale.ROOT, "bench: start %d/%d, %s: socket after %.3f s, %.3f s CPU%n",
-                        i, settings.starts(), label(variant), s.wall(), s.cpu());
+                        i, settings.starts(), series.getKey().label(), s.wall(), s.cpu());
                 }
             }
         } catch (IllegalStateException e) {
@@ -119,7 +154,7 @@ public final class StartupBench {
         return 0;
     }
 
-    private Start start(String variant) throws IOException, InterruptedException {
+    private Start start(Series series) throws IOException, InterruptedException {
         Path share = settings.work().resolve("share");
         Files.createDirectories(share);
         Path socket = settings.work().resolve("startup.sock");
@@ -129,7 +164,10 @@ public final class StartupBench {
             "--socket-path=" + socket, "-o", "source=" + share)
             .redirectErrorStream(true).redirectOutput(log.toFile());
         String base = pb.environment().getOrDefault("JVIRTIOFS_JAVA_OPTS", "");
-        pb.environment().put("JVIRTIOFS_JAVA_OPTS", (base + " " + variant).trim());
+        pb.environment().put("JVIRTIOFS_JAVA_OPTS", (base + " " + series.options()).trim());
+        if (series.firstStart()) {
+            pb.environment().put("XDG_CACHE_HOME", emptyRuntimeCache(pb.environment().get("XDG_CACHE_HOME")).toString());
+        }
         long t0 = System.nanoTime();
         Process p = pb.start();
         try {
@@ -138,12 +176,11 @@ public final class StartupBench {
             }
             double wall = (System.nanoTime() - t0) / 1e9;
             if (!Files.exists(socket)) {
-                throw new IllegalStateException("jvirtiofsd (" + label(variant) + ") "
+                throw new IllegalStateException("jvirtiofsd (" + series.label() + ") "
                     + (p.isAlive() ? "had no socket after 60 s" : "exited before its socket appeared")
                     + ":\n" + Files.readString(log));
             }
-            double[] cpu = cpuSeconds(p.pid());
-            return new Start(wall, cpu[0], cpu[1], cpu[2]);
+            return new Start(wall, cpuSeconds(p.pid()));
         } finally {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
@@ -153,10 +190,31 @@ public final class StartupBench {
     }
 
     /**
+     * A cache folder with no kept runtime in it, as a new build meets it, but the class-data
+     * archives of {@code xdgCacheHome} (or ~/.cache) linked in: only the runtime is first-start.
+     */
+    private Path emptyRuntimeCache(String xdgCacheHome) throws IOException {
+        Path cache = settings.work().resolve("first-start-cache");
+        if (Files.exists(cache)) {
+            try (var walk = Files.walk(cache)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Path cds = (xdgCacheHome != null && !xdgCacheHome.isEmpty() ? Path.of(xdgCacheHome)
+            : Path.of(System.getProperty("user.home"), ".cache")).resolve("jvirtiofs/cds");
+        Files.createDirectories(cds);
+        Files.createDirectories(cache.resolve("jvirtiofs"));
+        Files.createSymbolicLink(cache.resolve("jvirtiofs/cds"), cds.toAbsolutePath());
+        return cache;
+    }
+
+    /**
      * CPU seconds the process's threads have run, from each thread's schedstat (nanoseconds), and
      * of them the C1 and the C2 compiler threads'. bin/jvirtiofsd execs the JVM, so the pid is the JVM's.
      */
-    static double[] cpuSeconds(long pid) throws IOException {
+    static Cpu cpuSeconds(long pid) throws IOException {
         long all = 0;
         long c1 = 0;
         long c2 = 0;
@@ -178,18 +236,19 @@ public final class StartupBench {
                 }
             }
         }
-        return new double[] {all / 1e9, c1 / 1e9, c2 / 1e9};
+        return new Cpu(all / 1e9, c1 / 1e9, c2 / 1e9);
     }
 
-    static String markdown(Map<String, List<Start>> starts) {
+    static String markdown(Map<Series, List<Start>> starts) {
         StringBuilder sb = new StringBuilder();
         sb.append("bin/jvirtiofsd from start to its socket; medians, seconds (lower is better).\n\n");
-        sb.append("| JVM options | starts | socket ready | quartiles | CPU by then | of it C1 | of it C2 |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
+        sb.append("| JVM options | runtime | starts | socket ready | quartiles | CPU by then | of it C1 | of it C2 |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Map.Entry<Series, List<Start>> e : starts.entrySet()) {
             List<Double> wall = e.getValue().stream().map(Start::wall).sorted().toList();
-            sb.append(String.format(Locale.ROOT, "| %s | %d | %.3f | %.3f–%.3f | %.3f | %.3f | %.3f |%n",
-                e.getKey().isEmpty() ? "(default)" : "`" + e.getKey() + "`", wall.size(),
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %d | %.3f | %.3f–%.3f | %.3f | %.3f | %.3f |%n",
+                e.getKey().options().isEmpty() ? "(default)" : "`" + e.getKey().options() + "`",
+                e.getKey().firstStart() ? "first start of a build" : "kept", wall.size(),
                 Results.median(wall), wall.get((wall.size() - 1) / 4), wall.get(3 * (wall.size() - 1) / 4),
                 Results.median(e.getValue().stream().map(Start::cpu).toList()),
                 Results.median(e.getValue().stream().map(Start::c1).toList()),
@@ -198,19 +257,16 @@ public final class StartupBench {
         return sb.toString();
     }
 
-    private static String csv(Map<String, List<Start>> starts) {
-        StringBuilder sb = new StringBuilder("variant,start,socket_ready_s,cpu_s,c1_cpu_s,c2_cpu_s\n");
-        for (Map.Entry<String, List<Start>> e : starts.entrySet()) {
+    private static String csv(Map<Series, List<Start>> starts) {
+        StringBuilder sb = new StringBuilder("variant,runtime,start,socket_ready_s,cpu_s,c1_cpu_s,c2_cpu_s\n");
+        for (Map.Entry<Series, List<Start>> e : starts.entrySet()) {
             int i = 1;
             for (Start s : e.getValue()) {
-                sb.append(String.format(Locale.ROOT, "\"%s\",%d,%.4f,%.4f,%.4f,%.4f%n",
-                    e.getKey().replace("\"", "\"\""), i++, s.wall(), s.cpu(), s.c1(), s.c2()));
+                sb.append(String.format(Locale.ROOT, "\"%s\",%s,%d,%.4f,%.4f,%.4f,%.4f%n",
+                    e.getKey().options().replace("\"", "\"\""), e.getKey().firstStart() ? "first" : "kept", i++,
+                    s.wall(), s.cpu(), s.c1(), s.c2()));
             }
         }
         return sb.toString();
-    }
-
-    private static String label(String variant) {
-        return variant.isEmpty() ? "the default options" : "'" + variant + "'";
     }
 }
