@@ -71,6 +71,11 @@ public final class PlatformShell implements AutoCloseable {
         }
     }
 
+    /** Whether the platform ended by itself within {@code seconds}, its input still open. */
+    public boolean endsWithin(int seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
     /** The exit code, once closed. */
     public int exitValue() {
         return process.exitValue();

@@ -1,6 +1,7 @@
 /**
- * The Gogo shell commands of jvirtiofs: {@code share:*}, {@code provider:*} and {@code vm:*}. Each command is a
- * DS component that parses its arguments ({@link org.jvirtiofs.shell.ShareArguments}), calls the
+ * The Gogo shell commands of jvirtiofs: {@code share:*}, {@code provider:*}, {@code vm:*}, and an
+ * {@code exit} that stops the framework (Gogo's is {@code System.exit}). Each command is a DS
+ * component that parses its arguments ({@link org.jvirtiofs.shell.ShareArguments}), calls the
  * {@code ShareManager} service and prints aligned text ({@link org.jvirtiofs.shell.Table}); an
  * error is one line on the error stream, prefixed with the command's name.
  *
