@@ -1,6 +1,7 @@
 package org.jvirtiofs.itests.karaf;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.CoreOptions.maven;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
@@ -183,6 +184,9 @@ public class KarafFeaturesTest {
         Files.writeString(source.resolve("note.txt"), "served\n");
 
         assertTrue(run("provider:list").out().matches("(?s).*\npassthrough +.*"));
+        // bin/jvirtiofs's exit stops the framework: in Karaf, that would be the whole container
+        assertNull("jvirtiofs's exit is offered in Karaf", context.getServiceReferences((String) null,
+            "(&(osgi.command.scope=gogo)(osgi.command.function=exit))"));
         Printed added = run("share:add cmds " + source + " --mountpoint " + mnt + " --cache never");
         assertEquals(added.toString(), "", added.err());
         awaitShare("cmds", "RUNNING");
