@@ -6,8 +6,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -23,8 +21,8 @@ import java.util.stream.Stream;
 
 /**
  * Where a start's bundles and framework storage live. Per bundle set ({@link Embedded#key()}),
- * {@code ROOT/NAME-KEY/} holds the unpacked JARs ({@code bundles/}, written once and renamed into
- * place whole) and up to {@value #SLOTS} framework storage areas ({@code storage-N/}), each taken
+ * {@code ROOT/NAME-KEY/} holds the unpacked JARs ({@code bundles/}, written once by one start at a
+ * time and renamed into place whole) and up to {@value #SLOTS} framework storage areas ({@code storage-N/}), each taken
  * by one process at a time through a lock on {@code storage-N.lock}, so daemons starting together
  * never share one. A storage area is restored only if the process before left it with a clean
  * stop on the same Java ({@code storage-N/kept}, removed while it is in use): one that was killed
@@ -202,17 +200,28 @@ final class RuntimeCache {
         }
     }
 
-    /** Unpacks the bundle set into {@code bundles}, whole or not at all, unless another start just did. */
+    /**
+     * Unpacks the bundle set into {@code bundles}, whole or not at all, unless another start did.
+     * Starts of a new build often begin together (bin/launch's class-data training start and the
+     * first real one): they take turns through {@code bundles.lock}, and only an incomplete copy is
+     * ever replaced, never one that another start may already be loading classes from.
+     */
     private static void unpack(Path jar, Embedded embedded, Path dir, Path bundles) throws IOException {
-        Path tmp = Files.createTempDirectory(dir, "bundles.");
-        try {
-            unpack(jar, embedded, tmp);
-            deleteTree(bundles); // a copy damaged since: whatever used it is broken already
-            Files.move(tmp, bundles, StandardCopyOption.ATOMIC_MOVE);
-        } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
-            // another start unpacked the same set first
-        } finally {
-            deleteTree(tmp);
+        synchronized (RuntimeCache.class) { // file locks are per process: threads of one take turns here
+            try (FileChannel channel = FileChannel.open(dir.resolve("bundles.lock"), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE); FileLock turn = channel.lock()) {
+                if (complete(bundles, embedded)) {
+                    return; // another start unpacked it while this one waited
+                }
+                Path tmp = Files.createTempDirectory(dir, "bundles.");
+                try {
+                    unpack(jar, embedded, tmp);
+                    deleteTree(bundles); // incomplete: whatever used it is broken already
+                    Files.move(tmp, bundles, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    deleteTree(tmp);
+                }
+            }
         }
         if (!complete(bundles, embedded)) {
             throw new IOException("the bundles unpacked in " + bundles + " are incomplete");

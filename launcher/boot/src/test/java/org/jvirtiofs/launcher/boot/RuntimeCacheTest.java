@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +100,44 @@ class RuntimeCacheTest {
         assertFalse(Files.exists(extra.storage()));
         running.forEach(c -> c.finish(true));
         assertTrue(open(jar).restore(), "a finished area is free for the next start");
+    }
+
+    /**
+     * A new build's first start and bin/launch's class-data training start begin together: each
+     * finds the set not unpacked yet. Neither may replace the bundles the other already uses (the
+     * framework's class loader opens its JAR by path later: a replaced copy failed that start with
+     * NoClassDefFoundError), so every start must end up on the one copy that stays.
+     */
+    @Test
+    void firstStartsAtTheSameTimeUseOneUnpackedCopyThatStays() throws Exception {
+        Path jar = LauncherJars.twoBundles(tmp.resolve("d.jar"), "bundle b");
+        Embedded embedded = Embedded.read(jar);
+        int starts = 6;
+        for (int round = 0; round < 50; round++) {
+            Path root = tmp.resolve("cache-" + round);
+            CyclicBarrier together = new CyclicBarrier(starts);
+            ExecutorService pool = Executors.newFixedThreadPool(starts);
+            try {
+                List<Future<Object>> seen = new ArrayList<>();
+                for (int i = 0; i < starts; i++) {
+                    seen.add(pool.submit(() -> {
+                        together.await();
+                        RuntimeCache cache = RuntimeCache.open(jar, embedded, root);
+                        return Files.getAttribute(cache.bundles().resolve("framework.jar"), "unix:ino");
+                    }));
+                }
+                List<Object> used = new ArrayList<>();
+                for (Future<Object> f : seen) {
+                    used.add(f.get());
+                }
+                Object stays = Files.getAttribute(root.resolve("d-" + embedded.key()).resolve("bundles")
+                        .resolve("framework.jar"), "unix:ino");
+                assertEquals(Collections.nCopies(starts, stays), used,
+                        "round " + round + ": a start's framework JAR was replaced");
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     @Test
