@@ -10,6 +10,8 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code exit} for the platform's Gogo shell: stops the framework, as the end of the shell's
@@ -23,6 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
  */
 @Component(service = {})
 public final class ExitCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ExitCommand.class);
     /** The framework property that offers the command. */
     public static final String ENABLE = "jvirtiofs.shell.exit";
 
@@ -93,7 +96,8 @@ public final class ExitCommand {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (BundleException | IllegalStateException e) {
-                System.err.println("exit: " + e.getMessage());
+                // the command has returned by now: the log is the only place left to say so
+                LOG.error("exit could not stop the framework: {}", e.getMessage());
             }
         }
 
