@@ -84,11 +84,8 @@ public final class StartupBench {
         }
     }
 
-    /** One start: seconds until the socket existed, and CPU seconds spent by then: all threads, C1's, C2's. */
-    record Start(double wall, double cpu, double c1, double c2) {
-        Start(double wall, Cpu cpu) {
-            this(wall, cpu.all(), cpu.c1(), cpu.c2());
-        }
+    /** One start: seconds until the socket existed, and the CPU spent by then. */
+    record Start(double wall, Cpu cpu) {
     }
 
     /** CPU seconds a process's threads had run: all of them, the C1 and the C2 compiler threads. */
@@ -138,7 +135,7 @@ public final class StartupBench {
                     Start s = start(series.getKey());
                     series.getValue().add(s);
                     System.out.printf(Locale.ROOT, "bench: start %d/%d, %s: socket after %.3f s, %.3f s CPU%n",
-                        i, settings.starts(), series.getKey().label(), s.wall(), s.cpu());
+                        i, settings.starts(), series.getKey().label(), s.wall(), s.cpu().all());
                 }
             }
         } catch (IllegalStateException e) {
@@ -195,13 +192,7 @@ public final class StartupBench {
      */
     private Path emptyRuntimeCache(String xdgCacheHome) throws IOException {
         Path cache = settings.work().resolve("first-start-cache");
-        if (Files.exists(cache)) {
-            try (var walk = Files.walk(cache)) {
-                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        GuestBench.deleteTree(cache);
         Path cds = (xdgCacheHome != null && !xdgCacheHome.isEmpty() ? Path.of(xdgCacheHome)
             : Path.of(System.getProperty("user.home"), ".cache")).resolve("jvirtiofs/cds");
         Files.createDirectories(cds);
@@ -250,9 +241,9 @@ public final class StartupBench {
                 e.getKey().options().isEmpty() ? "(default)" : "`" + e.getKey().options() + "`",
                 e.getKey().firstStart() ? "first start of a build" : "kept", wall.size(),
                 Results.median(wall), wall.get((wall.size() - 1) / 4), wall.get(3 * (wall.size() - 1) / 4),
-                Results.median(e.getValue().stream().map(Start::cpu).toList()),
-                Results.median(e.getValue().stream().map(Start::c1).toList()),
-                Results.median(e.getValue().stream().map(Start::c2).toList())));
+                Results.median(e.getValue().stream().map(st -> st.cpu().all()).toList()),
+                Results.median(e.getValue().stream().map(st -> st.cpu().c1()).toList()),
+                Results.median(e.getValue().stream().map(st -> st.cpu().c2()).toList())));
         }
         return sb.toString();
     }
@@ -264,7 +255,7 @@ public final class StartupBench {
             for (Start s : e.getValue()) {
                 sb.append(String.format(Locale.ROOT, "\"%s\",%s,%d,%.4f,%.4f,%.4f,%.4f%n",
                     e.getKey().options().replace("\"", "\"\""), e.getKey().firstStart() ? "first" : "kept", i++,
-                    s.wall(), s.cpu(), s.c1(), s.c2()));
+                    s.wall(), s.cpu().all(), s.cpu().c1(), s.cpu().c2()));
             }
         }
         return sb.toString();

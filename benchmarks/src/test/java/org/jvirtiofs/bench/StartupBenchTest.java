@@ -37,14 +37,18 @@ class StartupBenchTest {
         assertEquals(true, StartupBench.Settings.parse("--first-starts").firstStarts());
     }
 
+    private static StartupBench.Start start(double wall, double cpu, double c1, double c2) {
+        return new StartupBench.Start(wall, new StartupBench.Cpu(cpu, c1, c2));
+    }
+
     @Test
     void theTableGivesMediansAndQuartilesPerVariant() {
         Map<StartupBench.Series, List<StartupBench.Start>> starts = new LinkedHashMap<>();
-        starts.put(new StartupBench.Series("", false), List.of(new StartupBench.Start(1.4, 2.0, 0.4, 0.5), new StartupBench.Start(1.0, 1.8, 0.3, 0.5),
-            new StartupBench.Start(1.2, 1.9, 0.3, 0.4), new StartupBench.Start(3.0, 2.2, 0.5, 0.5),
-            new StartupBench.Start(1.1, 1.7, 0.2, 0.4)));
+        starts.put(new StartupBench.Series("", false), List.of(start(1.4, 2.0, 0.4, 0.5), start(1.0, 1.8, 0.3, 0.5),
+            start(1.2, 1.9, 0.3, 0.4), start(3.0, 2.2, 0.5, 0.5),
+            start(1.1, 1.7, 0.2, 0.4)));
         starts.put(new StartupBench.Series("-XX:TieredStopAtLevel=1", true),
-            List.of(new StartupBench.Start(0.9, 1.2, 0.2, 0)));
+            List.of(start(0.9, 1.2, 0.2, 0)));
         String table = StartupBench.markdown(starts);
         assertTrue(table.contains("| (default) | kept | 5 | 1.200 | 1.100–1.400 | 1.900 | 0.300 | 0.500 |"), table);
         assertTrue(table.contains("| `-XX:TieredStopAtLevel=1` | first start of a build | 1 | 0.900 | 0.900–0.900 "
