@@ -41,8 +41,13 @@ record Embedded(String name, String framework, List<Bundle> bundles, Map<String,
     /** One bundle: its entry in the JAR, its start level, and its size (to check an unpacked copy). */
     record Bundle(String entry, int startLevel, long size) {
         String fileName() {
-            return entry.substring(entry.lastIndexOf('/') + 1);
+            return Embedded.fileName(entry);
         }
+    }
+
+    /** The file an entry is unpacked to: its last path segment. */
+    static String fileName(String entry) {
+        return entry.substring(entry.lastIndexOf('/') + 1);
     }
 
     static Embedded read(Path jarPath) throws IOException {

@@ -62,7 +62,7 @@ public final class Main {
             locations.add("reference:" + cache.bundles().resolve(bundle.fileName()).toUri());
             startLevels.add(bundle.startLevel());
         }
-        URL framework = cache.bundles().resolve(RuntimeCache.fileName(embedded.framework())).toUri().toURL();
+        URL framework = cache.bundles().resolve(Embedded.fileName(embedded.framework())).toUri().toURL();
         ClassLoader loader = new URLClassLoader(embedded.name() + "-framework",
                 new URL[] {framework, jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         Consumer<Boolean> stopped = new Consumer<>() { // not a method reference: see the pom

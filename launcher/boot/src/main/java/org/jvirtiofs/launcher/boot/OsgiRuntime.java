@@ -143,8 +143,8 @@ public final class OsgiRuntime implements Callable<Integer> {
         return factories.next().newFramework(all);
     }
 
-    /** Stops the framework, waits for it, and says whether it stopped cleanly; safe to call twice. */
-    private boolean stop(Framework framework) {
+    /** Stops the framework, waits for it, and tells {@code stopped} whether it stopped cleanly; safe to call twice. */
+    private void stop(Framework framework) {
         boolean clean;
         try {
             framework.stop();
@@ -153,6 +153,5 @@ public final class OsgiRuntime implements Callable<Integer> {
             clean = false;
         }
         stopped.accept(clean);
-        return clean;
     }
 }

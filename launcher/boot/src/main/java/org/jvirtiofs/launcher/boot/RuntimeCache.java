@@ -238,7 +238,7 @@ final class RuntimeCache {
                 return false;
             }
         }
-        return Files.isRegularFile(bundles.resolve(fileName(embedded.framework())));
+        return Files.isRegularFile(bundles.resolve(Embedded.fileName(embedded.framework())));
     }
 
     private static void unpack(Path jar, Embedded embedded, Path into) throws IOException {
@@ -250,14 +250,10 @@ final class RuntimeCache {
         try (JarFile file = new JarFile(jar.toFile(), false)) {
             for (String entry : entries) {
                 try (InputStream in = file.getInputStream(file.getEntry(entry))) {
-                    Files.copy(in, into.resolve(fileName(entry)), StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(in, into.resolve(Embedded.fileName(entry)), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
-    }
-
-    static String fileName(String entry) {
-        return entry.substring(entry.lastIndexOf('/') + 1);
     }
 
     /** Removes the sets of older JARs of this name, beyond the few newest, that no process is using. */
