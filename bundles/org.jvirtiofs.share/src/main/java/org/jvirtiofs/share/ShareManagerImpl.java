@@ -217,9 +217,10 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         for (Share share : snapshot()) {
             if (share.state() == ShareState.FAILED && clash(share.configId(), share.settings()) == null) {
                 try {
-                    Optional<Configuration> c = StoredConfigurations.stored(configurationAdmin, share.configId());
-                    if (c.isPresent() && c.get().getProperties() != null) {
-                        updated(share.configId(), c.get().getProperties());
+                    Dictionary<String, Object> props = StoredConfigurations.stored(configurationAdmin, share.configId())
+                            .map(Configuration::getProperties).orElse(null);
+                    if (props != null) {
+                        updated(share.configId(), props);
                     }
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("cannot re-read {}: {}", share.configId(), e.toString());
@@ -335,12 +336,11 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     /** Writes a swap into the share's configuration, so a restart keeps it; the share already runs it. */
     private void persist(Share share, ShareSettings settings) {
         try {
-            Optional<Configuration> stored = StoredConfigurations.stored(configurationAdmin, share.configId());
-            Dictionary<String, Object> props = stored.isPresent() ? stored.get().getProperties() : null;
+            Configuration c = StoredConfigurations.stored(configurationAdmin, share.configId()).orElse(null);
+            Dictionary<String, Object> props = c == null ? null : c.getProperties();
             if (props == null) {
                 return;
             }
-            Configuration c = stored.get();
             props.put(PROVIDER, settings.provider());
             settings.providerOptions().forEach(props::put);
             c.update(props);

@@ -355,12 +355,11 @@ public final class VmManagerImpl implements VmManager, ManagedServiceFactory, Vm
     @Override
     public void persistShares(Vm vm, List<String> shares) {
         try {
-            Optional<Configuration> stored = StoredConfigurations.stored(configurationAdmin, vm.configId());
-            Dictionary<String, Object> props = stored.isPresent() ? stored.get().getProperties() : null;
+            Configuration c = StoredConfigurations.stored(configurationAdmin, vm.configId()).orElse(null);
+            Dictionary<String, Object> props = c == null ? null : c.getProperties();
             if (props == null) {
                 return;
             }
-            Configuration c = stored.get();
             props.put(SHARES, VmSettings.sharesValue(shares));
             c.update(props);
         } catch (IOException | RuntimeException e) {
