@@ -192,6 +192,25 @@ static void links(const char *dir, long n) {
     unlink(target);
 }
 
+/* N opens and closes of one file: OPEN, FLUSH and RELEASE each, a request's round trip */
+static void openclose(const char *path, long n) {
+    int fd = open(path, O_CREAT | O_WRONLY, 0644);
+    if (fd < 0) {
+        die("create", path);
+    }
+    close(fd);
+    double t = now();
+    for (long i = 0; i < n; i++) {
+        fd = open(path, O_RDONLY);
+        if (fd < 0) {
+            die("open", path);
+        }
+        close(fd);
+    }
+    phase("open-close", t);
+    unlink(path);
+}
+
 static void seqwrite(const char *path, long mib) {
     memset(buffer, 0x5a, sizeof buffer);
     double t = now();
@@ -238,6 +257,8 @@ int main(int argc, char **argv) {
         dirs(argv[2], atol(argv[3]));
     } else if (argc == 4 && strcmp(argv[1], "links") == 0) {
         links(argv[2], atol(argv[3]));
+    } else if (argc == 4 && strcmp(argv[1], "openclose") == 0) {
+        openclose(argv[2], atol(argv[3]));
     } else if (argc == 4 && strcmp(argv[1], "seqwrite") == 0) {
         seqwrite(argv[2], atol(argv[3]));
     } else if (argc == 3 && strcmp(argv[1], "seqread") == 0) {

@@ -28,6 +28,7 @@ public final class GuestBench {
     private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", ".")).toAbsolutePath().normalize();
     private static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
     static final List<String> BACKENDS = List.of("jvirtiofs", "virtiofsd", "9p", "host");
+    static final List<String> WORKLOADS = List.of("smallfiles", "bigfile", "metadata", "roundtrip");
 
     private final Settings settings;
     private final Path work;
@@ -42,12 +43,13 @@ public final class GuestBench {
 
     /** What one invocation measures. */
     record Settings(int repeat, List<String> caches, List<String> backends, List<String> workloads, boolean quick,
-                    boolean writeback, Path out, Path work) {
+                    boolean writeback, String shareFs, Path out, Path work) {
         static Settings parse(String... args) {
             int repeat = 3;
             List<String> caches = List.of("auto", "always");
             List<String> backends = BACKENDS;
-            List<String> workloads = List.of("smallfiles", "bigfile", "metadata");
+            List<String> workloads = WORKLOADS;
+            String shareFs = "ext4";
             boolean quick = false;
             boolean writeback = false;
             Path out = null;
@@ -57,7 +59,7 @@ public final class GuestBench {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
                 if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--writeback", "--out",
-                        "--work", "--help").contains(key)) {
+                        "--work", "--share-fs", "--help").contains(key)) {
                     throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
                 boolean flag = key.equals("--quick") || key.equals("--writeback") || key.equals("--help");
@@ -71,7 +73,8 @@ public final class GuestBench {
                     case "--repeat" -> repeat = positive(key, value);
                     case "--cache" -> caches = list(key, value, List.of("auto", "always", "never"));
                     case "--backends" -> backends = list(key, value, BACKENDS);
-                    case "--workloads" -> workloads = list(key, value, List.of("smallfiles", "bigfile", "metadata"));
+                    case "--workloads" -> workloads = list(key, value, WORKLOADS);
+                    case "--share-fs" -> shareFs = one(key, value, List.of("ext4", "dir"));
                     case "--quick" -> quick = true;
                     case "--writeback" -> writeback = true;
                     case "--out" -> out = Path.of(value).toAbsolutePath();
@@ -83,13 +86,13 @@ public final class GuestBench {
             if (out == null) {
                 out = ROOT.resolve("target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            return new Settings(repeat, caches, backends, workloads, quick, writeback, out, work);
+            return new Settings(repeat, caches, backends, workloads, quick, writeback, shareFs, out, work);
         }
 
         static String usage() {
             return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host]\n"
-                + "                        [--workloads smallfiles,bigfile,metadata] [--quick] [--writeback] [--out DIR]"
-                + " [--work DIR]";
+                + "                        [--workloads smallfiles,bigfile,metadata,roundtrip] [--quick] [--writeback]\n"
+                + "                        [--share-fs ext4|dir] [--out DIR] [--work DIR]";
         }
 
         static int positive(String key, String value) {
@@ -102,6 +105,13 @@ public final class GuestBench {
                 // reported below
             }
             throw new IllegalArgumentException(key + ": '" + value + "' is not a whole number > 0");
+        }
+
+        private static String one(String key, String value, List<String> allowed) {
+            if (list(key, value, allowed).size() != 1) {
+                throw new IllegalArgumentException(key + " takes one of " + String.join(",", allowed));
+            }
+            return value;
         }
 
         private static List<String> list(String key, String value, List<String> allowed) {
@@ -175,14 +185,19 @@ public final class GuestBench {
         return table;
     }
 
-    /** One guest (or host) run of the workloads on a fresh, empty share; returns phase → seconds. */
+    /**
+     * One guest (or host) run of the workloads on a fresh, empty share (by default on a fresh
+     * ext4 filesystem of its own, see {@link ShareDisk}); returns phase → seconds.
+     */
     private Map<String, Double> runOnce(String backend, String cache, GuestImage image, Workload workload)
             throws IOException, InterruptedException {
         Path share = work.resolve("share-" + backend);
+        ShareDisk.unmountIfMounted(share);
         deleteTree(share);
         Files.createDirectories(share);
         Path console = work.resolve("console-" + backend + ".log");
-        try {
+        try (ShareDisk disk = settings.shareFs().equals("ext4")
+                ? ShareDisk.mount(work.resolve("share.img"), share, settings.quick() ? 512 : 2048) : null) {
             return switch (backend) {
                 case "host" -> Results.phases(workload.onHost(share, settings.workloads()), "host");
                 case "9p" -> Results.phases(GuestVm.ninep(image, share, "bench",

@@ -94,6 +94,8 @@ final class Results {
         StringBuilder b = new StringBuilder();
         b.append("Medians of ").append(settings.repeat()).append(" run(s), seconds (lower is better). ")
             .append(workload).append(".").append(settings.writeback() ? " Both daemons ran with -o writeback." : "")
+            .append(settings.shareFs().equals("ext4") ? " Each run's share: a fresh ext4 filesystem (loop-mounted image)."
+                : " Each run's share: a fresh directory in " + settings.work() + ".")
             .append("\n");
         for (String cache : runs.keySet()) {
             b.append("\n### cache=").append(cache).append(" (9p: cache=").append(GuestBench.ninepCache(cache))

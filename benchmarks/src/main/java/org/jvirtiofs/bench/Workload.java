@@ -36,8 +36,8 @@ final class Workload {
         this.treeFiles = treeFiles;
         this.treeName = treeName;
         this.settings = quick
-            ? "BIG_MIB=16\nRAND_MIB=2\nMETA_FILES=200\nMETA_DIRS=50\nLINK_FILES=100\n"
-            : "BIG_MIB=256\nRAND_MIB=32\nMETA_FILES=5000\nMETA_DIRS=1000\nLINK_FILES=2000\n";
+            ? "BIG_MIB=16\nRAND_MIB=2\nMETA_FILES=200\nMETA_DIRS=50\nLINK_FILES=100\nRT_OPENS=500\n"
+            : "BIG_MIB=256\nRAND_MIB=32\nMETA_FILES=5000\nMETA_DIRS=1000\nLINK_FILES=2000\nRT_OPENS=20000\n";
     }
 
     static Workload prepare(Path work, boolean quick) throws IOException, InterruptedException {

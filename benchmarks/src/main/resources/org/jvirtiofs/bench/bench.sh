@@ -82,6 +82,9 @@ for w in $WORKLOADS; do
       tool links "$M/meta" "$LINK_FILES"
       rmdir "$M/meta"
       ;;
+    roundtrip)
+      tool openclose "$M/rt" "$RT_OPENS"
+      ;;
   esac
 done
 echo "JVFS-BENCH-DONE"
