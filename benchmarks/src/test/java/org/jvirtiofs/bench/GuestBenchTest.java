@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The harness itself: its options, its arithmetic, and one real quick run (a TCG guest on
- * jvirtiofs and on QEMU's C virtiofsd, and the host) that must produce every phase of every
- * workload, the table and the chart. No time is asserted: speed is the benchmark's output.
+ * jvirtiofs, on QEMU's C virtiofsd and on virtio-9p, and the host) that must produce every phase
+ * of every workload, the table and the chart. No time is asserted: speed is the benchmark's output.
  */
 class GuestBenchTest {
     @TempDir
@@ -37,6 +37,13 @@ class GuestBenchTest {
         assertEquals(List.of("always"), s.caches());
         assertEquals(GuestBench.BACKENDS, s.backends());
         assertFalse(s.writeback());
+        assertEquals("ext4", s.shareFs());
+        assertEquals(GuestBench.WORKLOADS, s.workloads());
+        assertEquals("dir", GuestBench.Settings.parse("--share-fs", "dir").shareFs());
+        assertEquals("--share-fs: 'tmpfs' is not one of ext4,dir",
+            assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--share-fs=tmpfs")).getMessage());
+        assertEquals("--share-fs takes one of ext4,dir",
+            assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--share-fs=ext4,dir")).getMessage());
         assertTrue(GuestBench.Settings.parse("--writeback").writeback());
         assertTrue(new Results().markdown(GuestBench.Settings.parse("--writeback"), "test")
             .contains("Both daemons ran with -o writeback."));
@@ -71,21 +78,24 @@ class GuestBenchTest {
     @Test
     void aQuickRunMeasuresEveryPhaseOnEachBackend() throws Exception {
         Path out = tmp.resolve("out");
-        int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "auto", "--backends", "jvirtiofs,virtiofsd,host",
-            "--out", out.toString());
+        int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "auto", "--out", out.toString());
         assertEquals(0, status, "every run finished");
         String csv = Files.readString(out.resolve("results.csv"));
-        for (String backend : List.of("jvirtiofs", "virtiofsd", "host")) {
+        for (String backend : GuestBench.BACKENDS) {
             for (String phase : List.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf", "seq-write",
                     "seq-read", "fio-randread", "fio-randwrite", "create", "rename", "chmod", "stat", "unlink", "mkdir",
-                    "rmdir", "symlink-readlink", "hardlink", "link-unlink")) {
+                    "rmdir", "symlink-readlink", "hardlink", "link-unlink", "open-close")) {
                 assertTrue(csv.contains("auto," + backend + "," + phase + ",1,"), backend + " " + phase + ":\n" + csv);
             }
         }
         assertTrue(csv.contains("auto,jvirtiofs,socket-ready,1,"), csv);
         assertTrue(csv.contains("auto,jvirtiofs,rss-max-mib,1,"), csv);
         assertTrue(csv.contains("auto,virtiofsd,anon-max-mib,1,"), csv);
-        assertTrue(Files.readString(out.resolve("results.md")).contains("| jvirtiofs / virtiofsd |"));
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("| jvirtiofs / virtiofsd |"), md);
+        assertTrue(md.contains("Each run's share: a fresh ext4 filesystem"), md);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| untar |") && (l.endsWith(" ✓ |") || l.endsWith(" ✗ |"))),
+            "9p's ratio is in the untar row:\n" + md);
         assertTrue(ImageIO.read(out.resolve("results.png").toFile()).getWidth() > 0);
     }
 }
