@@ -56,10 +56,18 @@ final class ShareDisk implements AutoCloseable {
         return false;
     }
 
-    /** A share left mounted by a benchmark that was killed. */
+    /**
+     * Unmounts {@code dir} if something is mounted there (after a run, or left by a benchmark that
+     * was killed). If a process still holds the filesystem, it is detached lazily rather than
+     * failing the whole benchmark: the next run gets a fresh filesystem either way.
+     */
     static void unmountIfMounted(Path dir) throws IOException, InterruptedException {
         if (Files.isDirectory(dir) && mounted(dir)) {
-            GuestBench.exec(List.of("umount", dir.toString()), null);
+            try {
+                GuestBench.exec(List.of("umount", dir.toString()), null);
+            } catch (UncheckedIOException busy) {
+                GuestBench.exec(List.of("umount", "-l", dir.toString()), null);
+            }
         }
     }
 

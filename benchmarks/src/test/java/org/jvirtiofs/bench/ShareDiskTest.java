@@ -50,6 +50,20 @@ class ShareDiskTest {
     }
 
     @Test
+    void aShareStillInUseIsDetachedRatherThanFailingTheBenchmark() throws Exception {
+        Path share = Files.createDirectories(tmp.resolve("share"));
+        ShareDisk disk = ShareDisk.mount(tmp.resolve("share.img"), share, 64);
+        Process holder = new ProcessBuilder("sleep", "60").directory(share.toFile()).start(); // keeps it busy
+        try {
+            disk.close();
+            assertFalse(ShareDisk.mounted(share));
+            assertFalse(Files.exists(tmp.resolve("share.img")));
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
     void aShareThatCannotBeMadeSaysWhatToDoInstead() throws Exception {
         Path share = tmp.resolve("missing"); // no mount point
         IllegalStateException e = assertThrows(IllegalStateException.class,
