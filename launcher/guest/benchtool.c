@@ -11,6 +11,7 @@
  *   benchtool links DIR N              N files: symlink + readlink, hard link, unlink
  *   benchtool seqwrite FILE MIB        sequential 1 MiB writes, then fsync  (phase seq-write)
  *   benchtool seqread FILE             sequential 1 MiB reads               (phase seq-read)
+ *   benchtool openclose FILE N         N opens and closes of one file       (phase open-close)
  *
  * Exit status 1 with a message on stderr at the first failing call.
  */
@@ -265,7 +266,7 @@ int main(int argc, char **argv) {
         seqread(argv[2]);
     } else {
         fprintf(stderr, "usage: benchtool now | statall DIR | readall DIR PHASE | meta DIR N | dirs DIR N"
-                        " | links DIR N | seqwrite FILE MIB | seqread FILE\n");
+                        " | links DIR N | seqwrite FILE MIB | seqread FILE | openclose FILE N\n");
         return 2;
     }
     return 0;
