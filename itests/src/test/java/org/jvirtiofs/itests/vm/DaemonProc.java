@@ -80,6 +80,27 @@ final class DaemonProc {
      * guest asynchronously. 10 s was once too short in CI (one fd more, gone by the failure's own
      * listing right after), with a TCG guest starting beside it on both cores.
      */
+    /**
+     * A baseline: the reading once it stayed the same for 1.5 s (at most 15 s). A daemon whose
+     * socket just appeared is still finishing its start on other threads (jnr-posix's binding is
+     * made beside the socket), and what they open then is not a guest's: a baseline taken at the
+     * socket counted such an fd as leaked (seen in CI).
+     */
+    static <T> T steady(Reading<T> reading) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        T last = reading.read();
+        long since = System.nanoTime();
+        while (System.nanoTime() - since < TimeUnit.MILLISECONDS.toNanos(1500) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            T now = reading.read();
+            if (!now.equals(last)) {
+                last = now;
+                since = System.nanoTime();
+            }
+        }
+        return last;
+    }
+
     static <T> T settle(Reading<T> reading, T expected) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         T now = reading.read();

@@ -53,7 +53,7 @@ class LoadGuestTest {
             }
             List<Long> fdsBefore = new ArrayList<>();
             for (JvirtiofsdProcess d : daemons) {
-                fdsBefore.add(sample(d.pid()).fds());
+                fdsBefore.add(DaemonProc.steady(() -> DaemonProc.openFds(d.pid())));
             }
             for (int g = 1; g <= 2; g++) {
                 JvirtiofsdProcess d = daemons.get(g - 1);

@@ -86,7 +86,7 @@ class QemuKilledGuestTest {
             now = footprint(daemon.pid());
         }
         assertEquals(1, now.threads(), "the daemon's vhost-user socket thread:\n" + daemon.log());
-        return now;
+        return DaemonProc.steady(() -> footprint(daemon.pid()));
     }
 
     /** Waits until the guest's first write through the share went through. */
