@@ -76,11 +76,6 @@ final class DaemonProc {
     }
 
     /**
-     * The reading once it equals {@code expected}, or what it is after 30 s: a daemon cleans up after a
-     * guest asynchronously. 10 s was once too short in CI (one fd more, gone by the failure's own
-     * listing right after), with a TCG guest starting beside it on both cores.
-     */
-    /**
      * A baseline: the reading once it stayed the same for 1.5 s (at most 15 s). A daemon whose
      * socket just appeared is still finishing its start on other threads (jnr-posix's binding is
      * made beside the socket), and what they open then is not a guest's: a baseline taken at the
@@ -101,6 +96,11 @@ final class DaemonProc {
         return last;
     }
 
+    /**
+     * The reading once it equals {@code expected}, or what it is after 30 s: a daemon cleans up after a
+     * guest asynchronously. 10 s was once too short in CI (one fd more, gone by the failure's own
+     * listing right after), with a TCG guest starting beside it on both cores.
+     */
     static <T> T settle(Reading<T> reading, T expected) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         T now = reading.read();
