@@ -31,6 +31,7 @@ public final class Virtiofsd {
     private static final long PROVIDER_WAIT_MILLIS = 10_000;
 
     private volatile FuseFilesystem filesystem;
+    private final RequestTally tally = new RequestTally();
     private volatile VhostUserBackend backend;
     /** SIGTERM (how QEMU's users stop virtiofsd) runs shutdown hooks, not the framework's stop. */
     private final Thread onTerminate = new Thread(this::deactivate, "jvirtiofsd-terminate");
@@ -80,14 +81,26 @@ public final class Virtiofsd {
         }
     }
 
+    /** What the guest asked, once it is gone: nothing if it asked nothing. */
+    private void logTally() {
+        String summary = tally.takeSummary();
+        if (summary != null) {
+            LOG.info("guest gone: served {}", summary);
+        }
+    }
+
     private void serve(BundleContext context, DaemonOptions options) {
         try {
             FilesystemFactory factory = provider(context, options.provider());
             filesystem = factory.create(options.providerOptions());
-            FuseSession session = new FuseSession(filesystem, SessionOptions.defaults());
+            FuseSession session = new FuseSession(filesystem, SessionOptions.defaults(), tally);
             BackendOptions backendOptions = BackendOptions.defaults().withThreadPoolSize(options.threadPoolSize());
-            // a guest that goes away (QEMU killed, or stopped) leaves no nodes or open files behind
-            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, session::destroy);
+            // a guest that goes away (QEMU killed, or stopped) leaves no nodes or open files behind, and
+            // the log says what it asked
+            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, () -> {
+                logTally();
+                session.destroy();
+            });
             backend = options.socketPath() != null
                     ? VhostUserBackend.listen(options.socketPath(), backendOptions, handler, handler)
                     : VhostUserBackend.serve(options.fd(), backendOptions, handler, handler);
