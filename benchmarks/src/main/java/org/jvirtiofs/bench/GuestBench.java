@@ -210,6 +210,24 @@ public final class GuestBench {
         }
     }
 
+    /**
+     * jvirtiofs' summary of what the guest asked, which it logs once it sees the guest gone (QEMU
+     * has exited when the run returns, the daemon notices a moment later); waited for up to 15 s.
+     */
+    private static String awaitServed(Path log) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        String text;
+        do {
+            text = readQuietly(log);
+            if (text.contains(Results.SERVED)) {
+                return text;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException("jvirtiofs did not log what the guest asked ('" + Results.SERVED + "'):\n"
+            + text);
+    }
+
     /** 9p's nearest cache mode: loose caches like cache=always, mmap like auto, none like never. */
     static String ninepCache(String cache) {
         return switch (cache) {
@@ -251,6 +269,9 @@ public final class GuestBench {
             rss.finish();
             phases.put("rss-max-mib", rss.maxMiB);
             phases.put("anon-max-mib", rss.maxAnonMiB);
+            if (backend.equals("jvirtiofs")) {
+                phases.putAll(Results.serving(awaitServed(log)));
+            }
             return phases;
         } finally {
             p.destroy();

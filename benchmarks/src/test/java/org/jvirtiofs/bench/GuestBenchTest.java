@@ -63,6 +63,19 @@ class GuestBenchTest {
     }
 
     @Test
+    void jvirtiofsLogOfWhatItsGuestsAskedIsSummed() {
+        String log = "12:00:01.000 INFO  Virtiofsd - guest gone: served 1 request, 0.001 s serving them (1000 us each):"
+            + " INIT 1 (1000 us)\n"
+            + "12:00:09.000 INFO  Virtiofsd - guest gone: served 140999 requests, 3.600 s serving them (26 us each):"
+            + " LOOKUP 62272 (17 us)\n";
+        Map<String, Double> served = Results.serving(log);
+        assertEquals(141000.0, served.get("requests"));
+        assertEquals(3.601, served.get("serving-s"), 1e-9);
+        assertEquals("no 'guest gone: served ' line in jvirtiofs' log",
+            assertThrows(IllegalStateException.class, () -> Results.serving("INFO serving /srv")).getMessage());
+    }
+
+    @Test
     void onlyTheChosenWorkloadsRun() throws Exception {
         Path out = tmp.resolve("chosen");
         int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "auto", "--backends", "host",
@@ -91,11 +104,33 @@ class GuestBenchTest {
         assertTrue(csv.contains("auto,jvirtiofs,socket-ready,1,"), csv);
         assertTrue(csv.contains("auto,jvirtiofs,rss-max-mib,1,"), csv);
         assertTrue(csv.contains("auto,virtiofsd,anon-max-mib,1,"), csv);
+        assertTrue(csv.contains("auto,jvirtiofs,requests,1,") && csv.contains("auto,jvirtiofs,serving-s,1,"), csv);
+        assertFalse(csv.contains("auto,virtiofsd,requests,"), "only jvirtiofs counts its requests:\n" + csv);
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| jvirtiofs / virtiofsd |"), md);
         assertTrue(md.contains("Each run's share: a fresh ext4 filesystem"), md);
         assertTrue(md.lines().anyMatch(l -> l.startsWith("| untar |") && (l.endsWith(" ✓ |") || l.endsWith(" ✗ |"))),
             "9p's ratio is in the untar row:\n" + md);
         assertTrue(ImageIO.read(out.resolve("results.png").toFile()).getWidth() > 0);
+        assertTrue(md.contains("| requests served in the run (jvirtiofs' count) | "), md);
+    }
+
+    @Test
+    void aQuickRunAtCacheAlwaysMeasuresBothDaemons() throws Exception {
+        Path out = tmp.resolve("always");
+        int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "always", "--backends",
+            "jvirtiofs,virtiofsd", "--workloads", "smallfiles,roundtrip", "--out", out.toString());
+        assertEquals(0, status, "every run finished");
+        String csv = Files.readString(out.resolve("results.csv"));
+        for (String backend : List.of("jvirtiofs", "virtiofsd")) {
+            for (String phase : List.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf", "open-close")) {
+                assertTrue(csv.contains("always," + backend + "," + phase + ",1,"), backend + " " + phase + ":\n" + csv);
+            }
+        }
+        assertFalse(csv.contains("auto,"), "only cache=always was asked for:\n" + csv);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("### cache=always (9p: cache=loose)"), md);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| open-close |") && l.endsWith(" ✗ |  |")
+            || l.startsWith("| open-close |") && l.endsWith(" ✓ |  |")), "the ratio to the C daemon:\n" + md);
     }
 }
