@@ -53,7 +53,10 @@ class ShareFileInstallTest {
         }
         assertEquals(0, platform.exitValue(), platform.log());
         assertTrue(Files.exists(source.resolve("hello.txt")), "the host files stay");
-        assertFalse(Files.exists(source.resolve("new.txt")));
+        // other.txt, written once readonly held, must not have reached the host. (new.txt is the
+        // probe's: readonly can apply between its write and its delete, which then fails and
+        // leaves it there; so it says nothing.)
+        assertFalse(Files.exists(source.resolve("other.txt")), "a write refused under readonly reached the host");
     }
 
     private static boolean readable(Path p) {
