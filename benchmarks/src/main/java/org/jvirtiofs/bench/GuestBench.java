@@ -269,6 +269,7 @@ public final class GuestBench {
             rss.finish();
             phases.put("rss-max-mib", rss.maxMiB);
             phases.put("anon-max-mib", rss.maxAnonMiB);
+            phases.put("cpu-s", rss.cpuSeconds);
             if (backend.equals("jvirtiofs")) {
                 phases.putAll(Results.serving(awaitServed(log)));
             }
@@ -292,11 +293,40 @@ public final class GuestBench {
         private volatile boolean done;
         private volatile double maxMiB;
         private volatile double maxAnonMiB;
+        /** The daemon's CPU time (all threads, user and system, its children's too) when the watch began. */
+        private final double cpuAtStart;
+        /** The most CPU time seen so far: a child that exits takes its own with it until it is reaped. */
+        private volatile double cpuMax;
+        private volatile double cpuSeconds;
 
         RssWatch(long pid) {
             super("rss-watch");
             setDaemon(true);
             this.pid = pid;
+            this.cpuAtStart = cpuSeconds(pid);
+        }
+
+        /**
+         * The CPU time a process has used so far, in seconds: its threads', its reaped children's,
+         * and its live descendants' (QEMU's virtiofsd serves from a child that exits with the guest).
+         */
+        static double cpuSeconds(long pid) {
+            List<Long> pids = new ArrayList<>(List.of(pid));
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            long ticks = 0;
+            for (long p : pids) {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + p + "/stat"));
+                    // after the command's closing parenthesis: state is field 3, utime..cstime 14..17
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    for (int i = 11; i <= 14; i++) {
+                        ticks += Long.parseLong(f[i]);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the process ended: its time is in its parent's children's time once reaped
+                }
+            }
+            return ticks / 100.0; // USER_HZ, 100 on Linux whatever the kernel's tick rate
         }
 
         @Override
@@ -329,6 +359,7 @@ public final class GuestBench {
                     // the process ended
                 }
             }
+            cpuMax = Math.max(cpuMax, cpuSeconds(pid));
             maxMiB = Math.max(maxMiB, rss / 1024.0);
             maxAnonMiB = Math.max(maxAnonMiB, anon / 1024.0);
         }
@@ -339,6 +370,7 @@ public final class GuestBench {
 
         void finish() {
             sample();
+            cpuSeconds = cpuMax - cpuAtStart;
             done = true;
         }
     }

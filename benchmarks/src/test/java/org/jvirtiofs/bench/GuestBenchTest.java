@@ -106,6 +106,11 @@ class GuestBenchTest {
         assertTrue(csv.contains("auto,virtiofsd,anon-max-mib,1,"), csv);
         assertTrue(csv.contains("auto,jvirtiofs,requests,1,") && csv.contains("auto,jvirtiofs,serving-s,1,"), csv);
         assertFalse(csv.contains("auto,virtiofsd,requests,"), "only jvirtiofs counts its requests:\n" + csv);
+        // QEMU's virtiofsd serves from a forked child: its CPU counts too, or this would be about 0
+        for (String daemon : List.of("jvirtiofs", "virtiofsd")) {
+            double cpu = value(csv, "auto," + daemon + ",cpu-s,1,");
+            assertTrue(cpu > 0.05, daemon + " served a guest with " + cpu + " s of CPU:\n" + csv);
+        }
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("| jvirtiofs / virtiofsd |"), md);
         assertTrue(md.contains("Each run's share: a fresh ext4 filesystem"), md);
@@ -113,6 +118,11 @@ class GuestBenchTest {
             "9p's ratio is in the untar row:\n" + md);
         assertTrue(ImageIO.read(out.resolve("results.png").toFile()).getWidth() > 0);
         assertTrue(md.contains("| requests served in the run (jvirtiofs' count) | "), md);
+    }
+
+    private static double value(String csv, String prefix) {
+        return Double.parseDouble(csv.lines().filter(l -> l.startsWith(prefix)).findFirst()
+            .orElseThrow(() -> new AssertionError("no " + prefix + " in:\n" + csv)).substring(prefix.length()));
     }
 
     @Test
