@@ -303,16 +303,21 @@ public final class GuestBench {
             super("rss-watch");
             setDaemon(true);
             this.pid = pid;
-            this.cpuAtStart = cpuSeconds(pid);
+            this.cpuAtStart = cpuSeconds(pids());
+        }
+
+        /** The daemon and its descendants, now. */
+        private List<Long> pids() {
+            List<Long> pids = new ArrayList<>(List.of(pid));
+            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            return pids;
         }
 
         /**
-         * The CPU time a process has used so far, in seconds: its threads', its reaped children's,
-         * and its live descendants' (QEMU's virtiofsd serves from a child that exits with the guest).
+         * The CPU time processes have used so far, in seconds: their threads' and their reaped
+         * children's (QEMU's virtiofsd serves from a child that exits with the guest).
          */
-        static double cpuSeconds(long pid) {
-            List<Long> pids = new ArrayList<>(List.of(pid));
-            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+        private static double cpuSeconds(List<Long> pids) {
             long ticks = 0;
             for (long p : pids) {
                 try {
@@ -344,8 +349,7 @@ public final class GuestBench {
         private void sample() {
             long rss = 0;
             long anon = 0;
-            List<Long> pids = new ArrayList<>(List.of(pid));
-            ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(d -> pids.add(d.pid())));
+            List<Long> pids = pids();
             for (long p : pids) {
                 try {
                     for (String line : Files.readAllLines(Path.of("/proc/" + p + "/status"))) {
@@ -359,7 +363,7 @@ public final class GuestBench {
                     // the process ended
                 }
             }
-            cpuMax = Math.max(cpuMax, cpuSeconds(pid));
+            cpuMax = Math.max(cpuMax, cpuSeconds(pids));
             maxMiB = Math.max(maxMiB, rss / 1024.0);
             maxAnonMiB = Math.max(maxAnonMiB, anon / 1024.0);
         }

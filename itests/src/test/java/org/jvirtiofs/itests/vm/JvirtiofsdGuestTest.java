@@ -23,24 +23,11 @@ class JvirtiofsdGuestTest {
                     .daemonLog(daemon::log).run();
             console.assertBatteryPassed("jvirtiofsd");
             // QEMU has exited: the daemon says what the guest asked of it once it sees the guest gone
-            String summary = awaitLine(daemon, "guest gone: served ");
-            assertTrue(summary.matches(".*guest gone: served \\d+ requests, \\d+\\.\\d{3} s serving them \\(\\d+ us each\\):.*")
+            String summary = daemon.awaitLine("guest gone: served ", 15);
+            assertTrue(summary != null && summary.matches(".*guest gone: served \\d+ requests, \\d+\\.\\d{3} s serving them \\(\\d+ us each\\):.*")
                     && summary.contains(" INIT 1 (") && summary.contains(" LOOKUP ") && summary.contains(" WRITE "),
-                    summary);
+                    daemon.log());
         }
         assertFalse(Files.exists(socket), "the socket outlived the daemon");
-    }
-
-    /** The first line of the daemon's log containing {@code text}, waited for up to 15 s. */
-    private static String awaitLine(JvirtiofsdProcess daemon, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        do {
-            String found = daemon.log().lines().filter(l -> l.contains(text)).findFirst().orElse(null);
-            if (found != null) {
-                return found;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        throw new AssertionError("no '" + text + "' in the daemon's log:\n" + daemon.log());
     }
 }

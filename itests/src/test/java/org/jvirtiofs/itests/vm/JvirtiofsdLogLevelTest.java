@@ -16,7 +16,7 @@ class JvirtiofsdLogLevelTest {
     void infoIsTheDefaultAndWarnSilencesIt() throws Exception {
         try (JvirtiofsdProcess d = JvirtiofsdProcess.start(tmp.resolve("a.sock"), tmp.resolve("a.log"),
                 "--provider=memory")) {
-            assertTrue(await(d, "INFO"), d.log());
+            assertTrue(d.awaitLine("INFO", 10) != null, d.log());
         }
         try (JvirtiofsdProcess d = JvirtiofsdProcess.start(tmp.resolve("b.sock"), tmp.resolve("b.log"),
                 "--provider=memory", "--log-level=warn")) {
@@ -25,15 +25,7 @@ class JvirtiofsdLogLevelTest {
         }
         try (JvirtiofsdProcess d = JvirtiofsdProcess.start(tmp.resolve("c.sock"), tmp.resolve("c.log"),
                 "--provider=memory", "-o", "cache=auto,log_level=debug")) {
-            assertTrue(await(d, "DEBUG"), d.log());
+            assertTrue(d.awaitLine("DEBUG", 10) != null, d.log());
         }
-    }
-
-    private static boolean await(JvirtiofsdProcess d, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!d.log().contains(text) && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return d.log().contains(text);
     }
 }

@@ -86,6 +86,18 @@ final class JvirtiofsdProcess implements AutoCloseable {
         }
     }
 
+    /** The first line of the log containing {@code text}, waited for up to {@code seconds}; null if none came. */
+    String awaitLine(String text, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (true) {
+            String found = log().lines().filter(l -> l.contains(text)).findFirst().orElse(null);
+            if (found != null || System.nanoTime() >= deadline) {
+                return found;
+            }
+            Thread.sleep(50);
+        }
+    }
+
     /** SIGTERM, as libvirt stops virtiofsd; fails if the daemon does not stop. */
     @Override
     public void close() throws InterruptedException {
