@@ -81,4 +81,67 @@ class ZeroCopyTest {
         assertEquals(24, used);
         assertEquals(7, out[0].getInt(out[0].position() + 16) >>> 24, "LE size 7 read BE");
     }
+
+    @Test
+    void writeCopiesAcrossSegmentsWithoutLendingViews() {
+        ByteBuffer[] out = Segs.writable(20, 8, 100);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int read(Context ctx, long nodeId, long handle, ZeroCopyWriter dst, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags) {
+                // 14 bytes from position 2: 4 end the first segment, 8 fill the second, 2 start the third
+                ByteBuffer src = ByteBuffer.wrap("..ABCDEFGHIJKLMN..".getBytes()).position(2).limit(16);
+                assertEquals(14, dst.write(src));
+                assertEquals(16, src.position(), "the source advances by what was copied");
+                assertEquals(size - 14, dst.remaining());
+                // more than fits: only what remains is taken
+                ByteBuffer big = ByteBuffer.allocate(size);
+                assertEquals(size - 14, dst.write(big));
+                assertEquals(size - 14, big.position());
+                assertEquals(0, dst.write(ByteBuffer.allocate(1)), "the reply is full");
+                return size;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        int used = h.session.handle(Segs.split(FileOpsTest.read(0, 50, 0).bytes(31)), out);
+        assertEquals(16 + 50, used);
+        assertEquals("ABCD", text(out[0], 16, 4));
+        assertEquals("EFGHIJKL", text(out[1], 0, 8));
+        assertEquals("MN", text(out[2], 0, 2));
+        assertEquals(0, out[2].get(out[2].position() + 2), "the second write followed on");
+    }
+
+    @Test
+    void readCopiesAcrossSegmentsWithoutLendingViews() {
+        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
+                .raw("0123456789").bytes(32);
+        ByteBuffer[] in = Segs.split(req, 40, 84);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags, int writeFlags) {
+                src.consume(1);
+                // from position 3, 6 bytes: 3 from the first segment, 3 from the second
+                ByteBuffer dst = ByteBuffer.allocate(12).position(3).limit(9);
+                assertEquals(6, src.read(dst));
+                assertEquals(9, dst.position());
+                assertEquals("123456", new String(dst.array(), 3, 6));
+                assertEquals(3, src.remaining());
+                ByteBuffer rest = ByteBuffer.allocate(8);
+                assertEquals(3, src.read(rest));
+                assertEquals("789", new String(rest.array(), 0, 3));
+                assertEquals(0, src.read(rest), "nothing left");
+                return 10;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        int used = h.session.handle(in, Segs.writable(64));
+        assertEquals(24, used);
+    }
+
+    private static String text(ByteBuffer b, int from, int n) {
+        byte[] bytes = new byte[n];
+        b.get(b.position() + from, bytes);
+        return new String(bytes);
+    }
 }

@@ -105,6 +105,11 @@ public final class ReplyWriter {
         return segs.views(len, false);
     }
 
+    /** Copies {@code n} bytes of {@code src} from its position to the current position, and moves past them; {@code src} keeps its position. */
+    void copyFrom(ByteBuffer src, int n) {
+        segs.put(src, src.position(), n);
+    }
+
     /** Moves past {@code n} bytes filled through {@link #views}. */
     void skip(int n) {
         segs.advance(n);

@@ -126,6 +126,11 @@ public final class RequestReader {
         return segs.views(n, true);
     }
 
+    /** Copies the next {@code n} bytes into {@code dst} from its position, consuming them; moves neither's position. */
+    void copyTo(ByteBuffer dst, int n) {
+        segs.get(dst, dst.position(), n);
+    }
+
     /** Consumes {@code n} bytes previously viewed. */
     void consume(int n) {
         segs.advance(n);

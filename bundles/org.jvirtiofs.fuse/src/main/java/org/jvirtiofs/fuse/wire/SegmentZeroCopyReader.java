@@ -32,6 +32,19 @@ public final class SegmentZeroCopyReader implements ZeroCopyReader {
         return reader.views(Math.min(maxBytes, left));
     }
 
+    /** Copies straight from the transport's memory: no view is lent, none is made. */
+    @Override
+    public int read(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), left);
+        if (n == 0) {
+            return 0;
+        }
+        reader.copyTo(dst, n);
+        dst.position(dst.position() + n);
+        left -= n;
+        return n;
+    }
+
     @Override
     public void consume(int bytes) {
         if (bytes < 0 || bytes > left) {

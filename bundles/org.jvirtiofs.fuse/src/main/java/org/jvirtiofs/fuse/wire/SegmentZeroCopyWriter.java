@@ -34,6 +34,19 @@ public final class SegmentZeroCopyWriter implements ZeroCopyWriter {
         return writer.views(Math.min(maxBytes, left));
     }
 
+    /** Copies straight into the transport's memory: no view is lent, none is made. */
+    @Override
+    public int write(ByteBuffer src) {
+        int n = Math.min(src.remaining(), left);
+        if (n == 0) {
+            return 0;
+        }
+        writer.copyFrom(src, n);
+        src.position(src.position() + n);
+        left -= n;
+        return n;
+    }
+
     @Override
     public void commit(int bytes) {
         if (bytes < 0 || bytes > left) {

@@ -130,6 +130,34 @@ final class Segments {
     }
 
     /**
+     * Copies {@code len} bytes of {@code src}, from its index {@code from}, to the cursor and
+     * advances; {@code src}'s position and limit stay as they are.
+     */
+    void put(ByteBuffer src, int from, int len) {
+        int done = 0;
+        while (done < len) {
+            int step = Math.min(len - done, contiguous());
+            bufs[seg].put(idx, src, from + done, step);
+            done += step;
+            advance(step);
+        }
+    }
+
+    /**
+     * Copies {@code len} bytes from the cursor into {@code dst}, at its index {@code at}, and
+     * advances; {@code dst}'s position and limit stay as they are.
+     */
+    void get(ByteBuffer dst, int at, int len) {
+        int done = 0;
+        while (done < len) {
+            int step = Math.min(len - done, contiguous());
+            dst.put(at + done, bufs[seg], idx, step);
+            done += step;
+            advance(step);
+        }
+    }
+
+    /**
      * Views of the next {@code len} bytes from the cursor, one slice per segment touched, without
      * moving the cursor. Slices of direct buffers are direct: they ARE the transport memory. They are
      * new slices, indexed from 0, for the provider: one that puts at index 0 writes where its
