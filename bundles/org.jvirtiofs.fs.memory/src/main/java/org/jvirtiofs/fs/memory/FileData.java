@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.NavigableMap;
 import java.util.TreeMap;
-import java.util.function.ToIntFunction;
+import java.util.function.ToIntBiFunction;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 
@@ -24,6 +24,8 @@ final class FileData {
     /** The largest size a file may have; offsets at or past it fail with EFBIG. */
     static final long MAX_SIZE = Long.MAX_VALUE / CHUNK_SIZE * CHUNK_SIZE;
 
+    /** Ranges of fewer chunks than this (a 1 MiB WRITE spans up to 17) are counted chunk by chunk. */
+    private static final long SMALL_RANGE = 32;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK_SIZE).asReadOnlyBuffer();
 
     private final NavigableMap<Long, byte[]> chunks = new TreeMap<>();
@@ -46,11 +48,12 @@ final class FileData {
 
     /**
      * Hands up to {@code length} bytes from {@code offset}, never past the end of file, to
-     * {@code sink} one piece at a time; the sink returns how many bytes of a piece it took.
+     * {@code sink} one piece at a time, with {@code target}; the sink returns how many bytes of a
+     * piece it took. Passing the target along lets callers use a sink that captures nothing.
      *
      * @return the number of bytes taken
      */
-    int read(long offset, int length, ToIntFunction<ByteBuffer> sink) {
+    <T> int read(long offset, int length, T target, ToIntBiFunction<T, ByteBuffer> sink) {
         long end = offset + Math.min(length, Math.max(0, size - offset));
         long pos = offset;
         while (pos < end) {
@@ -60,7 +63,7 @@ final class FileData {
             ByteBuffer piece = chunk != null
                     ? ByteBuffer.wrap(chunk, within, n)
                     : ZEROS.duplicate().limit(n);
-            int taken = sink.applyAsInt(piece);
+            int taken = sink.applyAsInt(target, piece);
             pos += taken;
             if (taken < n) {
                 break;
@@ -71,12 +74,12 @@ final class FileData {
 
     /**
      * Fills {@code length} bytes at {@code offset} from {@code source}, which fills each piece it
-     * is given and returns how many bytes it put in. Space for the whole range is reserved first,
+     * is given from {@code from} and returns how many bytes it put in. Space for the whole range is reserved first,
      * so a write either fits or fails with ENOSPC and changes nothing.
      *
      * @return the number of bytes written, less than {@code length} only if the source ran dry
      */
-    int write(long offset, int length, ToIntFunction<ByteBuffer> source) throws FsException {
+    <T> int write(long offset, int length, T from, ToIntBiFunction<T, ByteBuffer> source) throws FsException {
         if (length == 0) {
             return 0;
         }
@@ -86,7 +89,7 @@ final class FileData {
         while (pos < end) {
             int within = (int) (pos % CHUNK_SIZE);
             int n = (int) Math.min(CHUNK_SIZE - within, end - pos);
-            int filled = source.applyAsInt(ByteBuffer.wrap(chunks.get(pos / CHUNK_SIZE), within, n));
+            int filled = source.applyAsInt(from, ByteBuffer.wrap(chunks.get(pos / CHUNK_SIZE), within, n));
             pos += filled;
             if (filled < n) {
                 break;
@@ -118,11 +121,21 @@ final class FileData {
         checkRange(offset, length);
         long first = offset / CHUNK_SIZE;
         long last = (offset + length - 1) / CHUNK_SIZE;
-        long present = chunks.subMap(first, true, last, true).size();
+        // counted in place for the usual few chunks (a sub-map view would be an allocation per WRITE)
+        long present = last - first < SMALL_RANGE ? present(first, last) : chunks.subMap(first, true, last, true).size();
         capacity.reserveChunks(last - first + 1 - present);
         for (long index = first; index <= last; index++) {
             chunks.computeIfAbsent(index, i -> new byte[CHUNK_SIZE]);
         }
+    }
+
+    /** How many of chunks {@code first..last} exist. */
+    private long present(long first, long last) {
+        long n = 0;
+        for (long index = first; index <= last; index++) {
+            n += chunks.containsKey(index) ? 1 : 0;
+        }
+        return n;
     }
 
     /** FALLOC_FL_PUNCH_HOLE: frees the whole chunks in the range and zeros the partial ones. */

@@ -321,7 +321,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
             long offset, OptionalLong lockOwner, OpenFlags flags) throws FsException {
         try (Held held = reading()) {
             RegularFile file = handles.file(handle, nodeId, OpenFlags::canRead);
-            return file.read(offset, size, dst, now());
+            return file.read(offset, size, dst, clock);
         }
     }
 
@@ -397,7 +397,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
         try (Held held = reading()) {
             Directory dir = handles.directory(handle, nodeId);
             listing.readdir(dir, offset, sink);
-            dir.touchAccessed(now());
+            dir.touchAccessed(clock);
         }
     }
 
@@ -407,7 +407,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
         try (Held held = reading()) {
             Directory dir = handles.directory(handle, nodeId);
             listing.readdirplus(dir, offset, sink);
-            dir.touchAccessed(now());
+            dir.touchAccessed(clock);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.jvirtiofs.fs.memory;
 
 import java.time.Duration;
+import java.time.InstantSource;
 import org.jvirtiofs.api.Attr;
 import org.jvirtiofs.api.AttrReply;
 import org.jvirtiofs.api.Errno;
@@ -175,10 +176,24 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
      * readers) or is a day old; a read-mostly workload thus rarely writes metadata.
      */
     final synchronized void touchAccessed(Timestamp now) {
-        if (atime.compareTo(mtime) <= 0 || atime.compareTo(ctime) <= 0
-                || now.sec() - atime.sec() >= RELATIME_INTERVAL_SECONDS) {
+        if (atimeDue(now.sec())) {
             atime = now;
         }
+    }
+
+    /**
+     * As {@link #touchAccessed(Timestamp)}, taking the time from {@code clock} only when atime
+     * moves: the usual READ then makes no timestamp at all.
+     */
+    final synchronized void touchAccessed(InstantSource clock) {
+        if (atimeDue(Math.floorDiv(clock.millis(), 1000))) {
+            atime = Timestamp.of(clock.instant());
+        }
+    }
+
+    private boolean atimeDue(long nowSec) {
+        return atime.compareTo(mtime) <= 0 || atime.compareTo(ctime) <= 0
+                || nowSec - atime.sec() >= RELATIME_INTERVAL_SECONDS;
     }
 
     /** Contents changed (write, truncate, entries added or removed): mtime and ctime. */

@@ -1,6 +1,7 @@
 package org.jvirtiofs.fs.memory;
 
 import java.nio.ByteBuffer;
+import java.time.InstantSource;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileMode;
 import org.jvirtiofs.api.FsException;
@@ -72,11 +73,11 @@ final class RegularFile extends Node {
     }
 
     /** READ into transport memory; a read marks the file accessed (relatime). */
-    synchronized int read(long offset, int size, ZeroCopyWriter dst, Timestamp now)
+    synchronized int read(long offset, int size, ZeroCopyWriter dst, InstantSource clock)
             throws FsException {
         checkOffset(offset);
-        int n = data.read(offset, Math.min(size, dst.remaining()), dst::write);
-        touchAccessed(now);
+        int n = data.read(offset, Math.min(size, dst.remaining()), dst, ZeroCopyWriter::write);
+        touchAccessed(clock);
         return n;
     }
 
@@ -87,8 +88,8 @@ final class RegularFile extends Node {
     synchronized int write(long offset, int size, ZeroCopyReader src, boolean append,
             boolean killSuidgid, Timestamp now) throws FsException {
         checkOffset(offset);
-        int n = data.write(append ? data.size() : offset, Math.min(size, src.remaining()),
-                src::read);
+        int n = data.write(append ? data.size() : offset, Math.min(size, src.remaining()), src,
+                ZeroCopyReader::read);
         touchModified(now);
         if (killSuidgid) {
             killSuidgid(now);
@@ -134,9 +135,9 @@ final class RegularFile extends Node {
     /** Copies up to {@code into.remaining()} bytes at {@code offset} out, for copy_file_range. */
     synchronized int copyOut(long offset, ByteBuffer into, Timestamp now) throws FsException {
         checkOffset(offset);
-        int n = data.read(offset, into.remaining(), piece -> {
+        int n = data.read(offset, into.remaining(), into, (to, piece) -> {
             int count = piece.remaining();
-            into.put(piece);
+            to.put(piece);
             return count;
         });
         touchAccessed(now);
@@ -146,10 +147,10 @@ final class RegularFile extends Node {
     /** Writes all of {@code from} at {@code offset}, for copy_file_range. */
     synchronized int copyIn(long offset, ByteBuffer from, Timestamp now) throws FsException {
         checkOffset(offset);
-        int n = data.write(offset, from.remaining(), piece -> {
+        int n = data.write(offset, from.remaining(), from, (source, piece) -> {
             int count = piece.remaining();
-            piece.put(from.slice().limit(count));
-            from.position(from.position() + count);
+            piece.put(source.slice().limit(count));
+            source.position(source.position() + count);
             return count;
         });
         touchModified(now);
