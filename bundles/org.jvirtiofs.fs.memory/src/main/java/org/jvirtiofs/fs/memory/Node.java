@@ -28,9 +28,11 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     private int uid;
     private int gid;
     private int nlink;
-    private Timestamp atime;
-    private Timestamp mtime;
-    private Timestamp ctime;
+    // Kept in place rather than as Timestamp records: a WRITE changes mtime and ctime, and would
+    // otherwise allocate a record per request.
+    private final Time atime = new Time();
+    private final Time mtime = new Time();
+    private final Time ctime = new Time();
     private long lookups;
     private int opens;
     /** The last {@link #attr} and {@link #attrReply}. */
@@ -43,9 +45,9 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         this.uid = uid;
         this.gid = gid;
         this.nlink = nlink;
-        this.atime = now;
-        this.mtime = now;
-        this.ctime = now;
+        atime.set(now);
+        mtime.set(now);
+        ctime.set(now);
     }
 
     /** The node id, also the inode number. */
@@ -177,7 +179,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
      */
     final synchronized void touchAccessed(Timestamp now) {
         if (atimeDue(now.sec())) {
-            atime = now;
+            atime.set(now);
         }
     }
 
@@ -187,7 +189,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
      */
     final synchronized void touchAccessed(InstantSource clock) {
         if (atimeDue(Math.floorDiv(clock.millis(), 1000))) {
-            atime = Timestamp.of(clock.instant());
+            atime.set(Timestamp.of(clock.instant()));
         }
     }
 
@@ -198,13 +200,13 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
 
     /** Contents changed (write, truncate, entries added or removed): mtime and ctime. */
     final synchronized void touchModified(Timestamp now) {
-        mtime = now;
-        ctime = now;
+        mtime.set(now);
+        ctime.set(now);
     }
 
     /** Only the inode changed (chmod, chown, link, rename, xattrs): ctime. */
     final synchronized void touchChanged(Timestamp now) {
-        ctime = now;
+        ctime.set(now);
     }
 
     // ---- attributes
@@ -216,9 +218,9 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     final synchronized void setattr(Attr attr, SetattrValid valid, Timestamp now)
             throws FsException {
         Timestamp newAtime = valid.hasAtime() ? timeOrNow(valid.hasAtimeNow(), attr.atimeSec(),
-                attr.atimeNsec(), now) : atime;
+                attr.atimeNsec(), now) : atime.get();
         Timestamp newMtime = valid.hasMtime() ? timeOrNow(valid.hasMtimeNow(), attr.mtimeSec(),
-                attr.mtimeNsec(), now) : mtime;
+                attr.mtimeNsec(), now) : mtime.get();
         Timestamp newCtime = valid.hasCtime() ? Timestamp.checked(attr.ctimeSec(),
                 attr.ctimeNsec()) : now;
         if (valid.hasSize()) {
@@ -237,9 +239,9 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         if (valid.hasKillSuidgid()) {
             mode = withoutSetIds(mode);
         }
-        atime = newAtime;
-        mtime = newMtime;
-        ctime = newCtime;
+        atime.set(newAtime);
+        mtime.set(newMtime);
+        ctime.set(newCtime);
     }
 
     // ---- extended attributes
@@ -251,7 +253,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
             throw FsException.of(Errno.EPERM);
         }
         xattrs.set(name, value, flags);
-        ctime = now;
+        ctime.set(now);
     }
 
     /** GETXATTR; ENODATA if not set. */
@@ -267,7 +269,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     /** REMOVEXATTR; ENODATA if not set. */
     final synchronized void removeXattr(String name, Timestamp now) throws FsException {
         xattrs.remove(name);
-        ctime = now;
+        ctime.set(now);
     }
 
     /**
@@ -278,7 +280,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         int cleared = withoutSetIds(mode);
         if (cleared != mode) {
             mode = cleared;
-            ctime = now;
+            ctime.set(now);
         }
     }
 
@@ -290,5 +292,34 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     private static Timestamp timeOrNow(boolean useNow, long sec, int nsec, Timestamp now)
             throws FsException {
         return useNow ? now : Timestamp.checked(sec, nsec);
+    }
+
+    /** One of a node's times, changed in place; guarded by the node's monitor. */
+    private static final class Time implements Comparable<Time> {
+        private long sec;
+        private int nsec;
+
+        void set(Timestamp t) {
+            sec = t.sec();
+            nsec = t.nsec();
+        }
+
+        Timestamp get() {
+            return new Timestamp(sec, nsec);
+        }
+
+        long sec() {
+            return sec;
+        }
+
+        int nsec() {
+            return nsec;
+        }
+
+        @Override
+        public int compareTo(Time o) {
+            int bySeconds = Long.compare(sec, o.sec);
+            return bySeconds != 0 ? bySeconds : Integer.compare(nsec, o.nsec);
+        }
     }
 }
