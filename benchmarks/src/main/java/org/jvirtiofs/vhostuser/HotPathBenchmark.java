@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fs.memory.MemoryFilesystem;
 import org.jvirtiofs.fs.memory.MemoryOptions;
 import org.jvirtiofs.fuse.FuseSession;
@@ -38,8 +39,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The request path without a guest: a real vhost-user backend (socket, memfd guest memory, split
- * virtqueue, queue worker thread) in front of a FuseSession and the memory provider, driven as the
- * guest kernel drives it. Each invocation publishes a batch of {@link #BATCH} prepared requests,
+ * virtqueue, queue worker thread) in front of a FuseSession and the memory provider (or, with
+ * {@code -p provider=fixed}, one that does nothing), driven as the guest kernel drives it. Each invocation publishes a batch of {@link #BATCH} prepared requests,
  * kicks once and spins until the used ring shows them all; the score is requests per second on
  * one queue. The descriptor chains are written once, so the driver allocates nothing and
  * {@code -prof gc}'s bytes per op are the backend's.
@@ -59,8 +60,8 @@ public class HotPathBenchmark {
     private static final long RAM_UADDR = 0x7f55_0000_0000L;
     private static final long RINGS = RAM_GPA;
     private static final long REQUESTS = RAM_GPA + 0x10_0000;
-    /** Each slot: request at +0, reply at +0x20000 (room for 128 KiB). */
-    private static final long SLOT = 0x4_0000;
+    /** Each slot: request at +0, reply at +SLOT/2 (room for a 128 KiB READ's reply, with its header). */
+    private static final long SLOT = 0x8_0000;
     private static final long FEATURES = 1L << VIRTIO_F_VERSION_1 | 1L << VIRTIO_RING_F_INDIRECT_DESC
         | 1L << VIRTIO_RING_F_EVENT_IDX | 1L << VHOST_USER_F_PROTOCOL_FEATURES;
 
@@ -73,6 +74,13 @@ public class HotPathBenchmark {
 
     @Param({"getattr", "lookup-hit", "lookup-miss", "read-4k", "read-128k", "write-4k", "write-128k"})
     public String op;
+
+    /**
+     * The provider: {@code memory} (the memory provider), or {@code fixed}, which does nothing
+     * and makes nothing ({@link FixedFilesystem}), to measure the request path alone.
+     */
+    @Param({"memory"})
+    public String provider;
 
     private Path dir;
     private VhostUserBackend backend;
@@ -87,7 +95,11 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("jvirtiofs-jmh");
-        MemoryFilesystem fs = new MemoryFilesystem(MemoryOptions.defaults());
+        FuseFilesystem fs = switch (provider) {
+            case "memory" -> new MemoryFilesystem(MemoryOptions.defaults());
+            case "fixed" -> new FixedFilesystem();
+            default -> throw new IllegalArgumentException("provider " + provider + ": memory or fixed");
+        };
         FuseSession session = new FuseSession(fs, SessionOptions.defaults());
         String socket = dir.resolve("bench.sock").toString();
         backend = VhostUserBackend.listen(socket, BackendOptions.defaults(), session::handle, session::handle);
@@ -154,6 +166,20 @@ public class HotPathBenchmark {
         }
         Files.deleteIfExists(dir.resolve("bench.sock"));
         Files.deleteIfExists(dir);
+    }
+
+    /**
+     * Every request of the batch was served, not refused: a benchmark of error replies (a reply
+     * overrunning the next request, say) would measure nothing of the request path.
+     */
+    @TearDown(Level.Iteration)
+    public void checkReplies() {
+        for (int i = 0; i < BATCH; i++) {
+            ByteBuffer reply = ByteBuffer.wrap(ram.get(REQUESTS + SLOT * i + SLOT / 2, 16)).order(ByteOrder.LITTLE_ENDIAN);
+            if (reply.getInt(4) != 0) {
+                throw new IllegalStateException(op + ": request " + i + " of the batch failed with errno " + -reply.getInt(4));
+            }
+        }
     }
 
     /** One batch: publish every prepared chain, kick once, wait for all of them in the used ring. */
