@@ -104,9 +104,16 @@ public final class RequestReader {
         }
         FileName name;
         if (segs.contiguous() >= n) {
-            ByteBuffer view = segs.current().slice(segs.index(), n);
-            checkNoSlash(view, n);
-            name = FileName.read(view, n);
+            // straight from the segment (no view made for it), whose position is put back after
+            ByteBuffer current = segs.current();
+            int position = current.position();
+            current.position(segs.index());
+            try {
+                checkNoSlash(current, n);
+                name = FileName.read(current, n);
+            } finally {
+                current.position(position);
+            }
             segs.advance(n);
         } else {
             byte[] b = bytes(n);
