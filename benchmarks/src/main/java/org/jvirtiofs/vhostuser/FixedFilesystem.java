@@ -8,10 +8,8 @@ import org.jvirtiofs.api.AttrReply;
 import org.jvirtiofs.api.Context;
 import org.jvirtiofs.api.CreateReply;
 import org.jvirtiofs.api.Entry;
-import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileMode;
 import org.jvirtiofs.api.FileName;
-import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
 import org.jvirtiofs.api.OpenReply;
@@ -20,7 +18,7 @@ import org.jvirtiofs.api.ZeroCopyWriter;
 
 /**
  * A provider that does no work of its own and makes no objects: one file, {@code "file"} (node
- * 2, handle 1), whose attributes and reply never change, whose READ copies from one fixed buffer
+ * 2, handle 1; any other name is a cached negative entry), whose attributes and reply never change, whose READ copies from one fixed buffer
  * and whose WRITE copies into another. What {@link HotPathBenchmark} measures with it is the
  * request path alone (ring, session, transport copies), free of a real provider's records and of
  * the compiler's luck in taking them away. Serves one queue: the buffers are shared.
@@ -35,21 +33,22 @@ final class FixedFilesystem implements FuseFilesystem {
         FileMode.S_IFREG | 0644, 1, 0, 0, 0, 4096, 0);
     private final AttrReply attrReply = new AttrReply(attr, TIMEOUT);
     private final Entry entry = new Entry(NODE, 0, attr, TIMEOUT, TIMEOUT);
+    private final Entry negative = Entry.negative(TIMEOUT);
     private final CreateReply created = new CreateReply(entry, OpenReply.of(HANDLE));
     private final ByteBuffer contents = ByteBuffer.allocate(SIZE);
     private final ByteBuffer written = ByteBuffer.allocate(SIZE);
     private final FileName file = FileName.of("file");
 
     @Override
-    public Entry lookup(Context ctx, long parent, FileName name) throws FsException {
+    public Entry lookup(Context ctx, long parent, FileName name) {
         if (parent == 1 && name.equals(file)) {
             return entry;
         }
-        throw FsException.of(Errno.ENOENT);
+        return negative;
     }
 
     @Override
-    public AttrReply getattr(Context ctx, long nodeId, OptionalLong handle) throws FsException {
+    public AttrReply getattr(Context ctx, long nodeId, OptionalLong handle) {
         return attrReply;
     }
 
