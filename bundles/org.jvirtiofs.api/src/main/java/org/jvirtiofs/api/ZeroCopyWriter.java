@@ -31,8 +31,20 @@ public interface ZeroCopyWriter {
     ByteBuffer[] buffers(int maxBytes);
 
     /**
+     * As {@link #buffers(int)}, for a provider that uses only each buffer's position and limit
+     * (a preadv(2) of their remaining bytes, relative puts): the buffers may be views the
+     * transport re-points for each call instead of fresh ones, so index 0 is not where the
+     * reply's bytes start, and neither the buffers nor the array may be used after the next call
+     * to this writer. A transport that can makes nothing per call; the default is
+     * {@link #buffers(int)}.
+     */
+    default ByteBuffer[] positionedBuffers(int maxBytes) {
+        return buffers(maxBytes);
+    }
+
+    /**
      * Declares that the first {@code bytes} of the memory last returned by {@link #buffers(int)}
-     * now hold reply data, and advances past them.
+     * (or {@link #positionedBuffers(int)}) now hold reply data, and advances past them.
      *
      * @throws IllegalArgumentException if {@code bytes} is negative or more than
      *     {@link #remaining()}

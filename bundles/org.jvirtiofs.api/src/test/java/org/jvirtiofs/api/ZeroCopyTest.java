@@ -42,6 +42,12 @@ class ZeroCopyTest {
             return views.toArray(new ByteBuffer[0]);
         }
 
+        /** Both interfaces default it to buffers(): a class implementing both must say so. */
+        @Override
+        public ByteBuffer[] positionedBuffers(int maxBytes) {
+            return buffers(maxBytes);
+        }
+
         @Override
         public void commit(int bytes) {
             consume(bytes);

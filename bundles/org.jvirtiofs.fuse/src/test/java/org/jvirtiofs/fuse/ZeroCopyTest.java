@@ -139,6 +139,75 @@ class ZeroCopyTest {
         assertEquals(24, used);
     }
 
+    @Test
+    void positionedBuffersAreTheSegmentsInPlaceReusedFromCallToCall() {
+        ByteBuffer[] out = Segs.writable(20, 8, 100);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int read(Context ctx, long nodeId, long handle, ZeroCopyWriter dst, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags) {
+                ByteBuffer[] first = dst.positionedBuffers(14);
+                assertEquals(3, first.length);
+                assertEquals(4, first[0].remaining(), "20 - 16 header bytes");
+                assertEquals(out[0].position() + 16, first[0].position(), "in place: index 0 is not the reply's");
+                assertEquals(8, first[1].remaining());
+                assertEquals(2, first[2].remaining());
+                for (ByteBuffer v : first) {
+                    assertTrue(v.isDirect());
+                    assertFalse(v.isReadOnly());
+                }
+                // relative puts, as preadv fills them: the bytes land in the caller's segments
+                first[0].put("ABCD".getBytes());
+                first[1].put("EFGHIJKL".getBytes());
+                first[2].put("MN".getBytes());
+                dst.commit(14);
+                ByteBuffer[] second = dst.positionedBuffers(100);
+                assertEquals(1, second.length);
+                assertSame(first[2], second[0], "the same view, re-pointed past what was committed");
+                assertEquals(out[2].position() + 2, second[0].position());
+                assertEquals(size - 14, second[0].remaining());
+                second[0].put((byte) 'O');
+                dst.commit(1);
+                return 15;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        int used = h.session.handle(Segs.split(FileOpsTest.read(0, 50, 0).bytes(31)), out);
+        assertEquals(16 + 15, used);
+        assertEquals("ABCD", text(out[0], 16, 4));
+        assertEquals("EFGHIJKL", text(out[1], 0, 8));
+        assertEquals("MNO", text(out[2], 0, 3));
+        assertEquals(5, out[0].position(), "the transport's own buffers keep their positions");
+    }
+
+    @Test
+    void positionedPayloadBuffersAreReadOnlyAndInPlace() {
+        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
+                .raw("0123456789").bytes(32);
+        ByteBuffer[] in = Segs.split(req, 40, 84);
+        RecordingFs fs = new RecordingFs() {
+            @Override
+            public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
+                    long offset, OptionalLong lockOwner, OpenFlags flags, int writeFlags) {
+                ByteBuffer[] views = src.positionedBuffers(size);
+                assertEquals(2, views.length);
+                assertTrue(views[0].isReadOnly() && views[1].isReadOnly(), "the provider may not scribble on guest memory");
+                assertEquals(4, views[0].remaining());
+                assertEquals(6, views[1].remaining());
+                assertEquals(in[1].position() + 40, views[0].position());
+                byte[] got = new byte[10];
+                views[0].get(got, 0, 4);
+                views[1].get(got, 4, 6);
+                assertEquals("0123456789", new String(got));
+                src.consume(10);
+                assertEquals(0, src.positionedBuffers(10).length, "nothing left");
+                return 10;
+            }
+        };
+        Harness h = Harness.initialized(fs);
+        assertEquals(24, h.session.handle(in, Segs.writable(64)));
+    }
+
     private static String text(ByteBuffer b, int from, int n) {
         byte[] bytes = new byte[n];
         b.get(b.position() + from, bytes);

@@ -723,7 +723,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         return host(() -> {
             int total = 0;
             while (total < size) {
-                ByteBuffer[] buffers = dst.buffers(size - total);
+                ByteBuffer[] buffers = dst.positionedBuffers(size - total);
                 if (buffers.length == 0) {
                     break;
                 }
@@ -745,7 +745,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         return host(() -> {
             int total = 0;
             while (total < size) {
-                ByteBuffer[] buffers = src.buffers(size - total);
+                ByteBuffer[] buffers = src.positionedBuffers(size - total);
                 if (buffers.length == 0) {
                     break;
                 }

@@ -121,7 +121,7 @@ final class FileOps {
         int fd = dir.handles.file(handle).fd();
         int total = 0;
         while (total < size) {
-            ByteBuffer[] buffers = dst.buffers(size - total);
+            ByteBuffer[] buffers = dst.positionedBuffers(size - total);
             if (buffers.length == 0) {
                 break;
             }
@@ -144,7 +144,7 @@ final class FileOps {
         }
         int total = 0;
         while (total < size) {
-            ByteBuffer[] buffers = src.buffers(size - total);
+            ByteBuffer[] buffers = src.positionedBuffers(size - total);
             if (buffers.length == 0) {
                 break;
             }

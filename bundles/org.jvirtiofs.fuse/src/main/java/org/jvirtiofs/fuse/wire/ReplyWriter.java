@@ -110,6 +110,11 @@ public final class ReplyWriter {
         segs.put(src, src.position(), n);
     }
 
+    /** Writable views of {@code len} bytes from the current position, re-pointed in place (see {@link Segments#positionedViews}). */
+    ByteBuffer[] positionedViews(int len) {
+        return segs.positionedViews(len, false);
+    }
+
     /** Moves past {@code n} bytes filled through {@link #views}. */
     void skip(int n) {
         segs.advance(n);

@@ -133,6 +133,11 @@ public final class RequestReader {
         return segs.views(n, true);
     }
 
+    /** Read-only views of the next {@code n} bytes, re-pointed in place (see {@link Segments#positionedViews}). */
+    ByteBuffer[] positionedViews(int n) {
+        return segs.positionedViews(n, true);
+    }
+
     /** Copies the next {@code n} bytes into {@code dst} from its position, consuming them; moves neither's position. */
     void copyTo(ByteBuffer dst, int n) {
         segs.get(dst, dst.position(), n);

@@ -32,6 +32,15 @@ public final class SegmentZeroCopyReader implements ZeroCopyReader {
         return reader.views(Math.min(maxBytes, left));
     }
 
+    /** The transport's own duplicates, re-pointed: nothing is allocated once they exist. */
+    @Override
+    public ByteBuffer[] positionedBuffers(int maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
+        }
+        return reader.positionedViews(Math.min(maxBytes, left));
+    }
+
     /** Copies straight from the transport's memory: no view is lent, none is made. */
     @Override
     public int read(ByteBuffer dst) {

@@ -34,6 +34,15 @@ public final class SegmentZeroCopyWriter implements ZeroCopyWriter {
         return writer.views(Math.min(maxBytes, left));
     }
 
+    /** The transport's own duplicates, re-pointed: nothing is allocated once they exist. */
+    @Override
+    public ByteBuffer[] positionedBuffers(int maxBytes) {
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
+        }
+        return writer.positionedViews(Math.min(maxBytes, left));
+    }
+
     /** Copies straight into the transport's memory: no view is lent, none is made. */
     @Override
     public int write(ByteBuffer src) {

@@ -21,9 +21,11 @@ final class Segments {
     private int seg;
     private int idx;
     private int offset;
-    /** Per segment index: a read-only duplicate, and the buffer it duplicates. */
-    private ByteBuffer[] readOnly = NONE;
-    private ByteBuffer[] readOnlyOf = NONE;
+    /** Per segment index, duplicates made once per transport buffer: read-only ones, and writable ones to lend. */
+    private final Duplicates readOnly = new Duplicates(true);
+    private final Duplicates writable = new Duplicates(false);
+    /** The arrays {@link #positionedViews} returns, by length. */
+    private ByteBuffer[][] arrays = new ByteBuffer[0][];
 
     Segments(ByteBuffer[] src) {
         reset(src);
@@ -164,16 +166,36 @@ final class Segments {
      * segment starts, whatever the transport's buffer positions are.
      */
     ByteBuffer[] views(int len, boolean readOnly) {
-        ByteBuffer[] out = new ByteBuffer[walk(len, null, false)];
-        walk(len, out, readOnly);
+        ByteBuffer[] out = new ByteBuffer[walk(len, null, readOnly, false)];
+        walk(len, out, readOnly, false);
         return out;
     }
 
     /**
-     * Walks the next {@code len} bytes from the cursor, segment by segment, putting a slice of
-     * each into {@code out} unless it is null; returns how many segments they touch.
+     * The next {@code len} bytes from the cursor as the position..limit of one duplicate per
+     * segment touched, without moving the cursor: duplicates made once per transport buffer and
+     * re-pointed on every call, in an array reused for the same count. Valid until the next call.
      */
-    private int walk(int len, ByteBuffer[] out, boolean readOnly) {
+    ByteBuffer[] positionedViews(int len, boolean readOnly) {
+        int count = walk(len, null, readOnly, true);
+        if (count >= arrays.length) {
+            arrays = Arrays.copyOf(arrays, Math.max(count + 1, arrays.length * 2));
+        }
+        ByteBuffer[] out = arrays[count];
+        if (out == null) {
+            out = new ByteBuffer[count];
+            arrays[count] = out;
+        }
+        walk(len, out, readOnly, true);
+        return out;
+    }
+
+    /**
+     * Walks the next {@code len} bytes from the cursor, segment by segment, putting a view of
+     * each into {@code out} unless it is null (a slice, or with {@code positioned} a re-pointed
+     * duplicate); returns how many segments they touch.
+     */
+    private int walk(int len, ByteBuffer[] out, boolean readOnly, boolean positioned) {
         int count = 0;
         int s = seg;
         int i = idx;
@@ -182,7 +204,9 @@ final class Segments {
             int n = Math.min(left, bufs[s].limit() - i);
             if (n > 0) {
                 if (out != null) {
-                    out[count] = (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
+                    out[count] = positioned
+                            ? (readOnly ? readOnly(s) : writable(s)).limit(i + n).position(i)
+                            : (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
                 }
                 count++;
                 left -= n;
@@ -200,16 +224,36 @@ final class Segments {
      * limit: its slices are read-only.
      */
     private ByteBuffer readOnly(int s) {
-        if (readOnlyOf.length <= s) {
-            readOnlyOf = Arrays.copyOf(readOnlyOf, bufs.length);
-            readOnly = Arrays.copyOf(readOnly, bufs.length);
-        }
-        if (readOnlyOf[s] != bufs[s]) {
-            readOnly[s] = bufs[s].asReadOnlyBuffer();
-            readOnlyOf[s] = bufs[s];
-        }
         // a transport re-points its buffers between requests (vhost-user does): follow the limit
-        return readOnly[s].limit(bufs[s].limit());
+        return readOnly.of(bufs, s).limit(bufs[s].limit());
+    }
+
+    /** A writable duplicate of segment {@code s}, made once per buffer, to lend re-pointed. */
+    private ByteBuffer writable(int s) {
+        return writable.of(bufs, s);
+    }
+
+    /** Duplicates of the segments' buffers, by segment index, remade only when the buffer changes. */
+    private static final class Duplicates {
+        private final boolean readOnly;
+        private ByteBuffer[] copies = NONE;
+        private ByteBuffer[] of = NONE;
+
+        Duplicates(boolean readOnly) {
+            this.readOnly = readOnly;
+        }
+
+        ByteBuffer of(ByteBuffer[] bufs, int s) {
+            if (of.length <= s) {
+                of = Arrays.copyOf(of, bufs.length);
+                copies = Arrays.copyOf(copies, bufs.length);
+            }
+            if (of[s] != bufs[s]) {
+                copies[s] = readOnly ? bufs[s].asReadOnlyBuffer() : bufs[s].duplicate();
+                of[s] = bufs[s];
+            }
+            return copies[s];
+        }
     }
 
     private void skipEmpty() {
