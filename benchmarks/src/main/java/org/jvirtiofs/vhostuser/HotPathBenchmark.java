@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fs.memory.MemoryFilesystem;
 import org.jvirtiofs.fs.memory.MemoryOptions;
+import org.jvirtiofs.fs.passthrough.PassthroughFilesystem;
+import org.jvirtiofs.fs.passthrough.PassthroughOptions;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.posix.MemFlags;
@@ -40,7 +42,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The request path without a guest: a real vhost-user backend (socket, memfd guest memory, split
  * virtqueue, queue worker thread) in front of a FuseSession and the memory provider (or, with
- * {@code -p provider=fixed}, one that does nothing), driven as the guest kernel drives it. Each invocation publishes a batch of {@link #BATCH} prepared requests,
+ * {@code -p provider=}, passthrough or one that does nothing), driven as the guest kernel drives it. Each invocation publishes a batch of {@link #BATCH} prepared requests,
  * kicks once and spins until the used ring shows them all; the score is requests per second on
  * one queue. The descriptor chains are written once, so the driver allocates nothing and
  * {@code -prof gc}'s bytes per op are the backend's.
@@ -65,6 +67,7 @@ public class HotPathBenchmark {
     private static final long FEATURES = 1L << VIRTIO_F_VERSION_1 | 1L << VIRTIO_RING_F_INDIRECT_DESC
         | 1L << VIRTIO_RING_F_EVENT_IDX | 1L << VHOST_USER_F_PROTOCOL_FEATURES;
 
+    private static final int ENOENT = 2;
     private static final int FUSE_LOOKUP = 1;
     private static final int FUSE_GETATTR = 3;
     private static final int FUSE_READ = 15;
@@ -76,13 +79,16 @@ public class HotPathBenchmark {
     public String op;
 
     /**
-     * The provider: {@code memory} (the memory provider), or {@code fixed}, which does nothing
-     * and makes nothing ({@link FixedFilesystem}), to measure the request path alone.
+     * The provider: {@code memory} (the memory provider); {@code passthrough}, on a directory
+     * of the temporary filesystem (each request's system calls included); or {@code fixed},
+     * which does nothing and makes nothing ({@link FixedFilesystem}), to measure the request
+     * path alone.
      */
     @Param({"memory"})
     public String provider;
 
     private Path dir;
+    private FuseFilesystem fs;
     private VhostUserBackend backend;
     private TestFrontend frontend;
     private TestGuestMemory ram;
@@ -95,10 +101,11 @@ public class HotPathBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         dir = Files.createTempDirectory("jvirtiofs-jmh");
-        FuseFilesystem fs = switch (provider) {
+        fs = switch (provider) {
             case "memory" -> new MemoryFilesystem(MemoryOptions.defaults());
             case "fixed" -> new FixedFilesystem();
-            default -> throw new IllegalArgumentException("provider " + provider + ": memory or fixed");
+            case "passthrough" -> new PassthroughFilesystem(PassthroughOptions.of(Files.createDirectory(dir.resolve("share"))));
+            default -> throw new IllegalArgumentException("provider " + provider + ": memory, passthrough or fixed");
         };
         FuseSession session = new FuseSession(fs, SessionOptions.defaults());
         String socket = dir.resolve("bench.sock").toString();
@@ -157,6 +164,7 @@ public class HotPathBenchmark {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         backend.stop();
+        fs.close();
         frontend.close();
         queue.close();
         hiprio.close();
@@ -165,18 +173,23 @@ public class HotPathBenchmark {
             org.jvirtiofs.posix.Io.close(fd);
         }
         Files.deleteIfExists(dir.resolve("bench.sock"));
+        Files.deleteIfExists(dir.resolve("share").resolve("file"));
+        Files.deleteIfExists(dir.resolve("share"));
         Files.deleteIfExists(dir);
     }
 
     /**
      * Every request of the batch was served, not refused: a benchmark of error replies (a reply
-     * overrunning the next request, say) would measure nothing of the request path.
+     * overrunning the next request, say) would measure nothing of the request path. The one
+     * error expected is a LOOKUP miss's ENOENT: passthrough answers a miss so, as virtiofsd
+     * does, where the memory provider sends a negative entry.
      */
     @TearDown(Level.Iteration)
     public void checkReplies() {
+        int expected = op.equals("lookup-miss") ? -ENOENT : 0;
         for (int i = 0; i < BATCH; i++) {
             ByteBuffer reply = ByteBuffer.wrap(ram.get(REQUESTS + SLOT * i + SLOT / 2, 16)).order(ByteOrder.LITTLE_ENDIAN);
-            if (reply.getInt(4) != 0) {
+            if (reply.getInt(4) != 0 && reply.getInt(4) != expected) {
                 throw new IllegalStateException(op + ": request " + i + " of the batch failed with errno " + -reply.getInt(4));
             }
         }
