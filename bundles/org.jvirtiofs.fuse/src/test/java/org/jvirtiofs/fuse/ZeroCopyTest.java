@@ -39,8 +39,7 @@ class ZeroCopyTest {
             }
         };
         Harness h = Harness.initialized(fs);
-        byte[] req = FileOpsTest.read(0, 50, 0).bytes(31);
-        int used = h.session.handle(Segs.split(req), out);
+        int used = h.session.handle(read50(), out);
         assertEquals(16 + 13, used);
         assertEquals('A', out[0].get(out[0].position() + 16));
         assertEquals('C', out[2].get(out[2].position()));
@@ -48,10 +47,7 @@ class ZeroCopyTest {
 
     @Test
     void writeProviderReadsViewsOfCallerMemory() {
-        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
-                .raw("0123456789").bytes(32);
-        // header+args are 80 bytes; the payload is split over two segments at byte 84
-        ByteBuffer[] in = Segs.split(req, 40, 84);
+        ByteBuffer[] in = tenByteWrite();
         RecordingFs fs = new RecordingFs() {
             @Override
             public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
@@ -103,7 +99,7 @@ class ZeroCopyTest {
             }
         };
         Harness h = Harness.initialized(fs);
-        int used = h.session.handle(Segs.split(FileOpsTest.read(0, 50, 0).bytes(31)), out);
+        int used = h.session.handle(read50(), out);
         assertEquals(16 + 50, used);
         assertEquals("ABCD", text(out[0], 16, 4));
         assertEquals("EFGHIJKL", text(out[1], 0, 8));
@@ -113,9 +109,7 @@ class ZeroCopyTest {
 
     @Test
     void readCopiesAcrossSegmentsWithoutLendingViews() {
-        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
-                .raw("0123456789").bytes(32);
-        ByteBuffer[] in = Segs.split(req, 40, 84);
+        ByteBuffer[] in = tenByteWrite();
         RecordingFs fs = new RecordingFs() {
             @Override
             public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
@@ -172,7 +166,7 @@ class ZeroCopyTest {
             }
         };
         Harness h = Harness.initialized(fs);
-        int used = h.session.handle(Segs.split(FileOpsTest.read(0, 50, 0).bytes(31)), out);
+        int used = h.session.handle(read50(), out);
         assertEquals(16 + 15, used);
         assertEquals("ABCD", text(out[0], 16, 4));
         assertEquals("EFGHIJKL", text(out[1], 0, 8));
@@ -182,9 +176,7 @@ class ZeroCopyTest {
 
     @Test
     void positionedPayloadBuffersAreReadOnlyAndInPlace() {
-        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
-                .raw("0123456789").bytes(32);
-        ByteBuffer[] in = Segs.split(req, 40, 84);
+        ByteBuffer[] in = tenByteWrite();
         RecordingFs fs = new RecordingFs() {
             @Override
             public int write(Context ctx, long nodeId, long handle, ZeroCopyReader src, int size,
@@ -206,6 +198,18 @@ class ZeroCopyTest {
         };
         Harness h = Harness.initialized(fs);
         assertEquals(24, h.session.handle(in, Segs.writable(64)));
+    }
+
+    /** A READ of 50 bytes at offset 0, in one segment. */
+    private static ByteBuffer[] read50() {
+        return Segs.split(FileOpsTest.read(0, 50, 0).bytes(31));
+    }
+
+    /** A WRITE of "0123456789": header and arguments are 80 bytes, the payload split over two segments at byte 84. */
+    private static ByteBuffer[] tenByteWrite() {
+        byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
+                .raw("0123456789").bytes(32);
+        return Segs.split(req, 40, 84);
     }
 
     private static String text(ByteBuffer b, int from, int n) {

@@ -26,19 +26,20 @@ public final class SegmentZeroCopyReader implements ZeroCopyReader {
 
     @Override
     public ByteBuffer[] buffers(int maxBytes) {
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
-        }
-        return reader.views(Math.min(maxBytes, left));
+        return reader.views(lendable(maxBytes));
     }
 
     /** The transport's own duplicates, re-pointed: nothing is allocated once they exist. */
     @Override
     public ByteBuffer[] positionedBuffers(int maxBytes) {
+        return reader.positionedViews(lendable(maxBytes));
+    }
+
+    private int lendable(int maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
         }
-        return reader.positionedViews(Math.min(maxBytes, left));
+        return Math.min(maxBytes, left);
     }
 
     /** Copies straight from the transport's memory: no view is lent, none is made. */

@@ -28,19 +28,20 @@ public final class SegmentZeroCopyWriter implements ZeroCopyWriter {
 
     @Override
     public ByteBuffer[] buffers(int maxBytes) {
-        if (maxBytes < 0) {
-            throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
-        }
-        return writer.views(Math.min(maxBytes, left));
+        return writer.views(lendable(maxBytes));
     }
 
     /** The transport's own duplicates, re-pointed: nothing is allocated once they exist. */
     @Override
     public ByteBuffer[] positionedBuffers(int maxBytes) {
+        return writer.positionedViews(lendable(maxBytes));
+    }
+
+    private int lendable(int maxBytes) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("negative maxBytes: " + maxBytes);
         }
-        return writer.positionedViews(Math.min(maxBytes, left));
+        return Math.min(maxBytes, left);
     }
 
     /** Copies straight into the transport's memory: no view is lent, none is made. */
