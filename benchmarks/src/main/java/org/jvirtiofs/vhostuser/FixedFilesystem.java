@@ -18,10 +18,11 @@ import org.jvirtiofs.api.ZeroCopyWriter;
 
 /**
  * A provider that does no work of its own and makes no objects: one file, {@code "file"} (node
- * 2, handle 1; any other name is a cached negative entry), whose attributes and reply never change, whose READ copies from one fixed buffer
- * and whose WRITE copies into another. What {@link HotPathBenchmark} measures with it is the
- * request path alone (ring, session, transport copies), free of a real provider's records and of
- * the compiler's luck in taking them away. Serves one queue: the buffers are shared.
+ * 2, handle 1; any other name is a cached negative entry), whose attributes and reply never
+ * change, whose READ copies from one fixed buffer and whose WRITE copies into another. What
+ * {@link HotPathBenchmark} measures with it is the request path alone (ring, session, transport
+ * copies), free of a real provider's records and of the compiler's luck in taking them away.
+ * Serves one queue: the buffers are shared.
  */
 final class FixedFilesystem implements FuseFilesystem {
     private static final long NODE = 2;

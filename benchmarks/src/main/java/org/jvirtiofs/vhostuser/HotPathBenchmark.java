@@ -42,10 +42,11 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The request path without a guest: a real vhost-user backend (socket, memfd guest memory, split
  * virtqueue, queue worker thread) in front of a FuseSession and the memory provider (or, with
- * {@code -p provider=}, passthrough or one that does nothing), driven as the guest kernel drives it. Each invocation publishes a batch of {@link #BATCH} prepared requests,
- * kicks once and spins until the used ring shows them all; the score is requests per second on
- * one queue. The descriptor chains are written once, so the driver allocates nothing and
- * {@code -prof gc}'s bytes per op are the backend's.
+ * {@code -p provider=}, passthrough or one that does nothing), driven as the guest kernel drives
+ * it. Each invocation publishes a batch of {@link #BATCH} prepared requests, kicks once and spins
+ * until the used ring shows them all; the score is requests per second on one queue. The
+ * descriptor chains are written once, so the driver allocates nothing and {@code -prof gc}'s
+ * bytes per op are the backend's.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -104,8 +105,10 @@ public class HotPathBenchmark {
         fs = switch (provider) {
             case "memory" -> new MemoryFilesystem(MemoryOptions.defaults());
             case "fixed" -> new FixedFilesystem();
-            case "passthrough" -> new PassthroughFilesystem(PassthroughOptions.of(Files.createDirectory(dir.resolve("share"))));
-            default -> throw new IllegalArgumentException("provider " + provider + ": memory, passthrough or fixed");
+            case "passthrough" ->
+                new PassthroughFilesystem(PassthroughOptions.of(Files.createDirectory(dir.resolve("share"))));
+            default -> throw new IllegalArgumentException(
+                "provider " + provider + ": memory, passthrough or fixed");
         };
         FuseSession session = new FuseSession(fs, SessionOptions.defaults());
         String socket = dir.resolve("bench.sock").toString();
@@ -188,9 +191,11 @@ public class HotPathBenchmark {
     public void checkReplies() {
         int expected = op.equals("lookup-miss") ? -ENOENT : 0;
         for (int i = 0; i < BATCH; i++) {
-            ByteBuffer reply = ByteBuffer.wrap(ram.get(REQUESTS + SLOT * i + SLOT / 2, 16)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer reply = ByteBuffer.wrap(ram.get(REQUESTS + SLOT * i + SLOT / 2, 16))
+                .order(ByteOrder.LITTLE_ENDIAN);
             if (reply.getInt(4) != 0 && reply.getInt(4) != expected) {
-                throw new IllegalStateException(op + ": request " + i + " of the batch failed with errno " + -reply.getInt(4));
+                throw new IllegalStateException(
+                    op + ": request " + i + " of the batch failed with errno " + -reply.getInt(4));
             }
         }
     }

@@ -183,7 +183,8 @@ class ZeroCopyTest {
                     long offset, OptionalLong lockOwner, OpenFlags flags, int writeFlags) {
                 ByteBuffer[] views = src.positionedBuffers(size);
                 assertEquals(2, views.length);
-                assertTrue(views[0].isReadOnly() && views[1].isReadOnly(), "the provider may not scribble on guest memory");
+                assertTrue(views[0].isReadOnly() && views[1].isReadOnly(),
+                        "the provider may not scribble on guest memory");
                 assertEquals(4, views[0].remaining());
                 assertEquals(6, views[1].remaining());
                 assertEquals(in[1].position() + 40, views[0].position());
@@ -205,7 +206,7 @@ class ZeroCopyTest {
         return Segs.split(FileOpsTest.read(0, 50, 0).bytes(31));
     }
 
-    /** A WRITE of "0123456789": header and arguments are 80 bytes, the payload split over two segments at byte 84. */
+    /** A WRITE of "0123456789": 80 bytes of header and arguments, the payload split at byte 84. */
     private static ByteBuffer[] tenByteWrite() {
         byte[] req = Req.of(FUSE_WRITE, 3).u64(77).u64(0).u32(10).u32(0).u64(0).u32(0).u32(0)
                 .raw("0123456789").bytes(32);

@@ -74,12 +74,13 @@ final class FileData {
 
     /**
      * Fills {@code length} bytes at {@code offset} from {@code source}, which fills each piece it
-     * is given from {@code from} and returns how many bytes it put in. Space for the whole range is reserved first,
-     * so a write either fits or fails with ENOSPC and changes nothing.
+     * is given from {@code from} and returns how many bytes it put in. Space for the whole range
+     * is reserved first, so a write either fits or fails with ENOSPC and changes nothing.
      *
      * @return the number of bytes written, less than {@code length} only if the source ran dry
      */
-    <T> int write(long offset, int length, T from, ToIntBiFunction<T, ByteBuffer> source) throws FsException {
+    <T> int write(long offset, int length, T from, ToIntBiFunction<T, ByteBuffer> source)
+            throws FsException {
         if (length == 0) {
             return 0;
         }
@@ -122,7 +123,9 @@ final class FileData {
         long first = offset / CHUNK_SIZE;
         long last = (offset + length - 1) / CHUNK_SIZE;
         // counted in place for the usual few chunks (a sub-map view would be an allocation per WRITE)
-        long present = last - first < SMALL_RANGE ? present(first, last) : chunks.subMap(first, true, last, true).size();
+        long present = last - first < SMALL_RANGE
+                ? present(first, last)
+                : chunks.subMap(first, true, last, true).size();
         capacity.reserveChunks(last - first + 1 - present);
         for (long index = first; index <= last; index++) {
             chunks.computeIfAbsent(index, i -> new byte[CHUNK_SIZE]);

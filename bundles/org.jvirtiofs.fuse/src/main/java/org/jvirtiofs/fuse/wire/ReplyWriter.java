@@ -105,12 +105,12 @@ public final class ReplyWriter {
         return segs.views(len, false);
     }
 
-    /** Copies {@code n} bytes of {@code src} from its position to the current position, and moves past them; {@code src} keeps its position. */
+    /** Copies {@code n} bytes of {@code src}, from its position (which stays), here, and moves past them. */
     void copyFrom(ByteBuffer src, int n) {
         segs.put(src, src.position(), n);
     }
 
-    /** Writable views of {@code len} bytes from the current position, re-pointed in place (see {@link Segments#positionedViews}). */
+    /** Writable views of {@code len} bytes from the current position, re-pointed in place. */
     ByteBuffer[] positionedViews(int len) {
         return segs.positionedViews(len, false);
     }

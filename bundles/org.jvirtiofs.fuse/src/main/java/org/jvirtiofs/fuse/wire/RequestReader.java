@@ -133,12 +133,12 @@ public final class RequestReader {
         return segs.views(n, true);
     }
 
-    /** Read-only views of the next {@code n} bytes, re-pointed in place (see {@link Segments#positionedViews}). */
+    /** Read-only views of the next {@code n} bytes, re-pointed in place. */
     ByteBuffer[] positionedViews(int n) {
         return segs.positionedViews(n, true);
     }
 
-    /** Copies the next {@code n} bytes into {@code dst} from its position, consuming them; moves neither's position. */
+    /** Copies the next {@code n} bytes into {@code dst} from its position (which stays), consuming them. */
     void copyTo(ByteBuffer dst, int n) {
         segs.get(dst, dst.position(), n);
     }

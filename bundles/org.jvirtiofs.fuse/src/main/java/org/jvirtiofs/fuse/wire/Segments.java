@@ -21,7 +21,7 @@ final class Segments {
     private int seg;
     private int idx;
     private int offset;
-    /** Per segment index, duplicates made once per transport buffer: read-only ones, and writable ones to lend. */
+    /** Per segment index, duplicates made once per transport buffer: read-only, and writable to lend. */
     private final Duplicates readOnly = new Duplicates(true);
     private final Duplicates writable = new Duplicates(false);
     /** The arrays {@link #positionedViews} returns, by length. */
