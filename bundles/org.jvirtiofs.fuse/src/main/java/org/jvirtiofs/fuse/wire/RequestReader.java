@@ -104,16 +104,10 @@ public final class RequestReader {
         }
         FileName name;
         if (segs.contiguous() >= n) {
-            // straight from the segment (no view made for it), whose position is put back after
-            ByteBuffer current = segs.current();
-            int position = current.position();
-            current.position(segs.index());
-            try {
-                checkNoSlash(current, n);
-                name = FileName.read(current, n);
-            } finally {
-                current.position(position);
-            }
+            // straight from the segment, through its reused read-only duplicate: no view is made
+            ByteBuffer view = segs.positionedViews(n, true)[0];
+            checkNoSlash(view, n);
+            name = FileName.read(view, n);
             segs.advance(n);
         } else {
             byte[] b = bytes(n);

@@ -204,9 +204,8 @@ final class Segments {
             int n = Math.min(left, bufs[s].limit() - i);
             if (n > 0) {
                 if (out != null) {
-                    out[count] = positioned
-                            ? (readOnly ? readOnly(s) : writable(s)).limit(i + n).position(i)
-                            : (readOnly ? readOnly(s) : bufs[s]).slice(i, n);
+                    ByteBuffer base = readOnly ? readOnly(s) : positioned ? writable(s) : bufs[s];
+                    out[count] = positioned ? base.limit(i + n).position(i) : base.slice(i, n);
                 }
                 count++;
                 left -= n;
