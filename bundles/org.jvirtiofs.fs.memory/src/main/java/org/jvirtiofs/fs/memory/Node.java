@@ -194,7 +194,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     }
 
     private boolean atimeDue(long nowSec) {
-        return atime.compareTo(mtime) <= 0 || atime.compareTo(ctime) <= 0
+        return atime.notAfter(mtime) || atime.notAfter(ctime)
                 || nowSec - atime.sec() >= RELATIME_INTERVAL_SECONDS;
     }
 
@@ -295,7 +295,7 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     }
 
     /** One of a node's times, changed in place; guarded by the node's monitor. */
-    private static final class Time implements Comparable<Time> {
+    private static final class Time {
         private long sec;
         private int nsec;
 
@@ -316,10 +316,9 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
             return nsec;
         }
 
-        @Override
-        public int compareTo(Time o) {
-            int bySeconds = Long.compare(sec, o.sec);
-            return bySeconds != 0 ? bySeconds : Integer.compare(nsec, o.nsec);
+        /** Whether this time is not after {@code o}. */
+        boolean notAfter(Time o) {
+            return Timestamp.compare(sec, nsec, o.sec, o.nsec) <= 0;
         }
     }
 }

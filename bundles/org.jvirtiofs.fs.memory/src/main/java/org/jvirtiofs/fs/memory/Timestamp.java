@@ -28,7 +28,12 @@ record Timestamp(long sec, int nsec) implements Comparable<Timestamp> {
 
     @Override
     public int compareTo(Timestamp o) {
-        int bySeconds = Long.compare(sec, o.sec);
-        return bySeconds != 0 ? bySeconds : Integer.compare(nsec, o.nsec);
+        return compare(sec, nsec, o.sec, o.nsec);
+    }
+
+    /** Orders two times given as seconds and nanoseconds. */
+    static int compare(long sec, int nsec, long otherSec, int otherNsec) {
+        int bySeconds = Long.compare(sec, otherSec);
+        return bySeconds != 0 ? bySeconds : Integer.compare(nsec, otherNsec);
     }
 }
