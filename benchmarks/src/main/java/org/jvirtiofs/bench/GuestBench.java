@@ -260,7 +260,7 @@ public final class GuestBench {
             if (!Files.exists(socket)) {
                 throw new IllegalStateException(backend + " exited before its socket appeared:\n" + Files.readString(log));
             }
-            RssWatch rss = new RssWatch(p.pid());
+            DaemonWatch rss = new DaemonWatch(p.pid());
             rss.start();
             String text = new GuestVm(image, socket, "bench", console).memory(Workload.GUEST_MIB).timeout(3600)
                 .withoutUnmount().daemonLog(() -> readQuietly(log)).run().text();
@@ -283,12 +283,12 @@ public final class GuestBench {
     }
 
     /**
-     * The daemon's peak memory as the guest ran, sampled every 200 ms over its process and its
-     * children (QEMU's virtiofsd does its work in a forked child): resident in total, which
-     * counts the pages of guest RAM the daemon touched (shared, the guest's own), and private
-     * (RssAnon: heap, stacks, the daemon's own data).
+     * The daemon's peak memory and its CPU time as the guest ran, sampled every 200 ms over its
+     * process and its children (QEMU's virtiofsd does its work in a forked child): resident in
+     * total, which counts the pages of guest RAM the daemon touched (shared, the guest's own),
+     * and private (RssAnon: heap, stacks, the daemon's own data).
      */
-    private static final class RssWatch extends Thread {
+    private static final class DaemonWatch extends Thread {
         private final long pid;
         private volatile boolean done;
         private volatile double maxMiB;
@@ -299,7 +299,7 @@ public final class GuestBench {
         private volatile double cpuMax;
         private volatile double cpuSeconds;
 
-        RssWatch(long pid) {
+        DaemonWatch(long pid) {
             super("rss-watch");
             setDaemon(true);
             this.pid = pid;
