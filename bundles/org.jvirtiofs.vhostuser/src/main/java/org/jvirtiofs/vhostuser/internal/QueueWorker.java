@@ -54,7 +54,12 @@ public final class QueueWorker implements Runnable {
 
     /** Starts the thread. */
     public void start() {
-        thread = new Thread(this, "vhost-user-vq" + index);
+        start("vhost-user-vq" + index);
+    }
+
+    /** Starts the thread, named {@code name}. */
+    public void start(String name) {
+        thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
     }
