@@ -45,7 +45,8 @@ public final class CommandLine {
     /** Options that take a value. */
     private static final Set<String> VALUED = Set.of("--socket-path", "--fd", "--shared-dir", "--cache",
             "--thread-pool-size", "--xattrmap", "--translate-uid", "--translate-gid", "--inode-file-handles",
-            "--log-level", "--sandbox", "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group", "--provider");
+            "--log-level", "--sandbox", "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group", "--provider",
+            "--warm-up");
     /** The Rust virtiofsd's uid/gid translation forms and how many ids each takes. */
     private static final Map<String, Integer> TRANSLATIONS = Map.of("map", 3, "guest", 3, "host", 3,
             "squash-guest", 3, "squash-host", 3, "forbid-guest", 2);
@@ -70,6 +71,7 @@ public final class CommandLine {
     private boolean writeback;
     private String logLevel = "info";
     private String provider = "passthrough";
+    private int warmUpSeconds = DaemonOptions.DEFAULT_WARM_UP_SECONDS;
 
     private CommandLine() {
     }
@@ -142,6 +144,7 @@ public final class CommandLine {
             case "--inode-file-handles" -> inodeFileHandles = oneOf(name, value, HANDLE_MODES);
             case "--log-level" -> logLevel = oneOf(name, value, LOG_LEVELS);
             case "--provider" -> provider = required(name, value);
+            case "--warm-up" -> warmUpSeconds = number(name, value, 0, 3600);
             case "--sandbox" -> sandbox(value);
             case "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group" -> {
                 // accepted for compatibility: no seccomp or capability changes here yet
@@ -268,7 +271,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider);
+                provider, warmUpSeconds);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

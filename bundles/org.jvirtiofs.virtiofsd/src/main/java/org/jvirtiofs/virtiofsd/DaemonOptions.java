@@ -21,10 +21,16 @@ import java.util.Map;
  * @param writeback accept the guest's writeback cache
  * @param logLevel error, warn, info, debug, trace or off
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
+ * @param warmUpSeconds how long at most to rehearse the request path before the guest comes, 0 for not at all
+ *     (a jvirtiofs extension; {@link WarmUp})
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
-        String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider) {
+        String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
+        int warmUpSeconds) {
+
+    /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
+    static final int DEFAULT_WARM_UP_SECONDS = 10;
 
     /** The options handed to the provider's factory. */
     public Map<String, Object> providerOptions() {

@@ -29,6 +29,9 @@ final class Usage {
               --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
               --log-level=LEVEL            error | warn | info (default) | debug | trace | off
               --provider=TYPE              serve another provider type than passthrough (jvirtiofs)
+              --warm-up=SECONDS            until the guest's first request, at most this long, rehearse
+                                           requests on a temporary directory so the guest meets compiled
+                                           code; 0 turns it off (default 10; jvirtiofs)
               -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version

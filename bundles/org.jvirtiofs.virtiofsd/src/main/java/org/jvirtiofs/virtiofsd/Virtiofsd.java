@@ -33,6 +33,8 @@ public final class Virtiofsd {
     private volatile FuseFilesystem filesystem;
     private final RequestTally tally = new RequestTally();
     private volatile VhostUserBackend backend;
+    /** The warm-up, if one was started; the guest's first request ends it. */
+    private volatile WarmUp warmUp;
     /** SIGTERM (how QEMU's users stop virtiofsd) runs shutdown hooks, not the framework's stop. */
     private final Thread onTerminate = new Thread(this::deactivate, "jvirtiofsd-terminate");
 
@@ -67,8 +69,13 @@ public final class Virtiofsd {
         deactivate();
     }
 
-    /** Closes the backend (unlinking its socket) and the provider; safe to run twice. */
+    /** Ends the warm-up, closes the backend (unlinking its socket) and the provider; safe to run twice. */
     private synchronized void deactivate() {
+        WarmUp w = warmUp;
+        warmUp = null;
+        if (w != null) {
+            w.stopAndWait();
+        }
         VhostUserBackend b = backend;
         backend = null;
         if (b != null) {
@@ -78,6 +85,14 @@ public final class Virtiofsd {
         filesystem = null;
         if (fs != null) {
             fs.close();
+        }
+    }
+
+    /** The guest is here: the warm-up gives the CPU back, without the guest waiting for it. */
+    private void endWarmUp() {
+        WarmUp w = warmUp;
+        if (w != null) {
+            w.stop();
         }
     }
 
@@ -97,7 +112,10 @@ public final class Virtiofsd {
             BackendOptions backendOptions = BackendOptions.defaults().withThreadPoolSize(options.threadPoolSize());
             // a guest that goes away (QEMU killed, or stopped) leaves no nodes or open files behind, and
             // the log says what it asked
-            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, () -> {
+            RequestHandler handler = RequestHandler.onFrontendGone((readable, writable) -> {
+                endWarmUp();
+                return session.handle(readable, writable);
+            }, () -> {
                 logTally();
                 session.destroy();
             });
@@ -107,6 +125,9 @@ public final class Virtiofsd {
             Runtime.getRuntime().addShutdownHook(onTerminate);
             LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
+            if (options.warmUpSeconds() > 0) {
+                warmUp = WarmUp.start(factory, options.providerOptions(), options.warmUpSeconds());
+            }
         } catch (IllegalArgumentException | FsException e) {
             exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);
         } catch (Exception e) {

@@ -35,6 +35,15 @@ class CommandLineTest {
     }
 
     @Test
+    void aWarmUpOfTenSecondsIsTheDefaultAndZeroTurnsItOff() {
+        assertEquals(10, run("--fd=3", "--shared-dir=/srv").warmUpSeconds());
+        assertEquals(0, run("--fd=3", "--shared-dir=/srv", "--warm-up=0").warmUpSeconds());
+        assertEquals(60, run("--fd=3", "--shared-dir=/srv", "--warm-up", "60").warmUpSeconds());
+        assertEquals("--warm-up must be a number from 0 to 3600, not 'forever'",
+                invalid("--fd=3", "--shared-dir=/srv", "--warm-up=forever"));
+    }
+
+    @Test
     void cStyleDashOOptionsAreUnderstood() {
         DaemonOptions o = run("--socket-path", "/tmp/s", "-o", "source=/srv,cache=none,xattr,flock,sandbox=none");
         assertEquals("/srv", o.sharedDir());

@@ -22,7 +22,14 @@ class JvirtiofsdGuestTest {
             GuestVm.Console console = new GuestVm(image, socket, "jvfsd", tmp.resolve("console.log"))
                     .daemonLog(daemon::log).run();
             console.assertBatteryPassed("jvirtiofsd");
-            // QEMU has exited: the daemon says what the guest asked of it once it sees the guest gone
+            // before the guest's first request, the daemon rehearsed requests of its own, and
+            // all of them succeeded (a failed one ends it early, saying which)
+            String warmUp = daemon.awaitLine("warm-up: ", 15);
+            assertTrue(warmUp != null && warmUp.matches(
+                    ".*warm-up: [1-9]\\d* requests in \\d+\\.\\d s, (stopped by the guest's first request|its time was up)"),
+                    daemon.log());
+            // QEMU has exited: the daemon says what the guest asked of it once it sees the guest
+            // gone, and none of the warm-up's requests are counted there (one INIT)
             String summary = daemon.awaitLine("guest gone: served ", 15);
             assertTrue(summary != null && summary.matches(".*guest gone: served \\d+ requests, \\d+\\.\\d{3} s serving them \\(\\d+ us each\\):.*")
                     && summary.contains(" INIT 1 (") && summary.contains(" LOOKUP ") && summary.contains(" WRITE "),
