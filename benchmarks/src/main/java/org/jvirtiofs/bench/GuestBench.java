@@ -43,7 +43,7 @@ public final class GuestBench {
 
     /** What one invocation measures. */
     record Settings(int repeat, List<String> caches, List<String> backends, List<String> workloads, boolean quick,
-                    boolean writeback, String shareFs, Path out, Path work) {
+                    boolean writeback, String shareFs, List<String> jvirtiofsdOptions, Path out, Path work) {
         static Settings parse(String... args) {
             int repeat = 3;
             List<String> caches = List.of("auto", "always");
@@ -52,6 +52,7 @@ public final class GuestBench {
             String shareFs = "ext4";
             boolean quick = false;
             boolean writeback = false;
+            List<String> jvirtiofsdOptions = List.of();
             Path out = null;
             Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench");
             for (int i = 0; i < args.length; i++) {
@@ -59,7 +60,7 @@ public final class GuestBench {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
                 if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--writeback", "--out",
-                        "--work", "--share-fs", "--help").contains(key)) {
+                        "--work", "--share-fs", "--jvirtiofsd-options", "--help").contains(key)) {
                     throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
                 boolean flag = key.equals("--quick") || key.equals("--writeback") || key.equals("--help");
@@ -77,6 +78,7 @@ public final class GuestBench {
                     case "--share-fs" -> shareFs = one(key, value, List.of("ext4", "dir"));
                     case "--quick" -> quick = true;
                     case "--writeback" -> writeback = true;
+                    case "--jvirtiofsd-options" -> jvirtiofsdOptions = List.of(value.trim().split("\\s+"));
                     case "--out" -> out = Path.of(value).toAbsolutePath();
                     case "--work" -> work = Path.of(value).toAbsolutePath();
                     case "--help" -> throw new IllegalArgumentException(usage());
@@ -86,13 +88,14 @@ public final class GuestBench {
             if (out == null) {
                 out = ROOT.resolve("target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            return new Settings(repeat, caches, backends, workloads, quick, writeback, shareFs, out, work);
+            return new Settings(repeat, caches, backends, workloads, quick, writeback, shareFs, jvirtiofsdOptions, out,
+                work);
         }
 
         static String usage() {
             return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host]\n"
                 + "                        [--workloads smallfiles,bigfile,metadata,roundtrip] [--quick] [--writeback]\n"
-                + "                        [--share-fs ext4|dir] [--out DIR] [--work DIR]";
+                + "                        [--share-fs ext4|dir] [--jvirtiofsd-options 'OPT ...'] [--out DIR] [--work DIR]";
         }
 
         static int positive(String key, String value) {
@@ -249,6 +252,9 @@ public final class GuestBench {
         if (settings.writeback()) {
             // both daemons take QEMU's option spelling
             command.addAll(List.of("-o", "writeback"));
+        }
+        if (backend.equals("jvirtiofs")) {
+            command.addAll(settings.jvirtiofsdOptions()); // e.g. --warm-up=0, to compare jvirtiofsd's own options
         }
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

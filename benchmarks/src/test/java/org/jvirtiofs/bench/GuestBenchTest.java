@@ -40,6 +40,9 @@ class GuestBenchTest {
         assertEquals("ext4", s.shareFs());
         assertEquals(GuestBench.WORKLOADS, s.workloads());
         assertEquals("dir", GuestBench.Settings.parse("--share-fs", "dir").shareFs());
+        assertEquals(List.of(), s.jvirtiofsdOptions());
+        assertEquals(List.of("--warm-up=0", "--thread-pool-size=2"),
+            GuestBench.Settings.parse("--jvirtiofsd-options", " --warm-up=0  --thread-pool-size=2").jvirtiofsdOptions());
         assertEquals("--share-fs: 'tmpfs' is not one of ext4,dir",
             assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--share-fs=tmpfs")).getMessage());
         assertEquals("--share-fs takes one of ext4,dir",
