@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * code a guest's queue runs, so a daemon can rehearse its request path (and have the JIT compile
  * it) before a guest comes. Not for serving anyone.
  *
- * <p>One request at a time, from one thread: {@link #call} publishes a chain of one readable
- * and one writable descriptor, kicks, and waits for the used ring.
+ * <p>One request at a time, from one thread: {@link #call} publishes a chain, kicks, and waits
+ * for the used ring.
  */
 public final class LoopbackQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LoopbackQueue.class);
@@ -46,13 +46,18 @@ public final class LoopbackQueue implements AutoCloseable {
     private static final int DESC = 0;
     private static final int AVAIL = 0x100;
     private static final int USED = 0x200;
+    /** One indirect table, for the chain in flight. */
+    private static final int INDIRECT = 0x400;
     private static final int REQUEST = 0x1000;
     private static final int PAGE = 4096;
     private static final int VIRTQ_DESC_F_NEXT = 1;
     private static final int VIRTQ_DESC_F_WRITE = 2;
+    private static final int VIRTQ_DESC_F_INDIRECT = 4;
     private static final long STOP_MILLIS = 10_000;
     /** The largest request or reply room: a FUSE request carries at most 1 MiB of data. */
     public static final int MAX_ROOM = 2 << 20;
+    /** The most segments (descriptors) in one chain: what fits the indirect table. */
+    public static final int MAX_SEGMENTS = 64;
 
     private final int memfd;
     private final ByteBuffer ram;
@@ -127,23 +132,50 @@ public final class LoopbackQueue implements AutoCloseable {
     }
 
     /**
-     * Sends {@code request} (its remaining bytes) as one chain and waits up to {@code timeoutMillis}
-     * for the handler's reply. Returns a read-only little-endian view of the reply's used length,
+     * Sends {@code request} (its remaining bytes) as a chain of one readable and one writable
+     * descriptor of the whole reply room; see {@link #call(ByteBuffer, int[], int[], long)}.
+     */
+    public ByteBuffer call(ByteBuffer request, long timeoutMillis) throws IOException, TimeoutException {
+        return call(request, new int[] {request.remaining()}, new int[] {replyRoom}, timeoutMillis);
+    }
+
+    /**
+     * Sends {@code request}'s remaining bytes cut into readable segments of the {@code readable}
+     * lengths, followed by writable segments of the {@code writable} lengths, and waits up to
+     * {@code timeoutMillis} for the handler's reply. As Linux's virtio ring lays chains out, a
+     * chain of more than one segment goes in an indirect table. Returns a read-only
+     * little-endian view of the reply's used length (the writable segments lie end to end),
      * valid until the next call.
      *
      * @throws TimeoutException if the handler did not return in time (the queue is then unusable)
      */
-    public ByteBuffer call(ByteBuffer request, long timeoutMillis) throws IOException, TimeoutException {
+    public ByteBuffer call(ByteBuffer request, int[] readable, int[] writable, long timeoutMillis)
+            throws IOException, TimeoutException {
         if (closed) {
             throw new IllegalStateException("loopback queue closed");
         }
         int length = request.remaining();
-        if (length > requestRoom) {
-            throw new IllegalArgumentException("request of " + length + " bytes exceeds the room of " + requestRoom);
-        }
+        int replyLength = checkSegments(length, readable, writable);
         ram.put(REQUEST, request, request.position(), length);
-        descriptor(0, GPA + REQUEST, length, VIRTQ_DESC_F_NEXT, 1);
-        descriptor(1, GPA + replyAt, replyRoom, VIRTQ_DESC_F_WRITE, 0);
+        int n = readable.length + writable.length;
+        if (n == 1) {
+            boolean in = readable.length == 1;
+            descriptor(DESC, 0, GPA + (in ? REQUEST : replyAt), in ? length : replyLength,
+                    in ? 0 : VIRTQ_DESC_F_WRITE, 0);
+        } else {
+            descriptor(DESC, 0, GPA + INDIRECT, 16 * n, VIRTQ_DESC_F_INDIRECT, 0);
+            long addr = GPA + REQUEST;
+            for (int i = 0; i < n; i++) {
+                boolean in = i < readable.length;
+                if (i == readable.length) {
+                    addr = GPA + replyAt;
+                }
+                int len = in ? readable[i] : writable[i - readable.length];
+                int flags = (in ? 0 : VIRTQ_DESC_F_WRITE) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
+                descriptor(INDIRECT, i, addr, len, flags, i + 1 < n ? i + 1 : 0);
+                addr += len;
+            }
+        }
         // as the guest does: the head in the next avail slot, used_event at the completion we await,
         // then the new avail idx, released after both
         ram.putShort(AVAIL + 4 + 2 * (availIdx & (QUEUE_SIZE - 1)), (short) 0);
@@ -158,7 +190,40 @@ public final class LoopbackQueue implements AutoCloseable {
         }
         int used = ram.getInt(USED + 4 + 8 * (usedIdx & (QUEUE_SIZE - 1)) + 4);
         usedIdx = (usedIdx + 1) & 0xffff;
-        return ram.slice(replyAt, Math.min(used, replyRoom)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return ram.slice(replyAt, Math.min(used, replyLength)).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Checks the segments against the request and the rooms; returns the writable bytes. */
+    private int checkSegments(int length, int[] readable, int[] writable) {
+        int n = readable.length + writable.length;
+        if (n < 1 || n > MAX_SEGMENTS) {
+            throw new IllegalArgumentException("a chain has 1.." + MAX_SEGMENTS + " segments, not " + n);
+        }
+        if (length > requestRoom) {
+            throw new IllegalArgumentException("request of " + length + " bytes exceeds the room of " + requestRoom);
+        }
+        long in = 0;
+        for (int len : readable) {
+            in += positive(len);
+        }
+        if (in != length) {
+            throw new IllegalArgumentException("readable segments of " + in + " bytes for a request of " + length);
+        }
+        long out = 0;
+        for (int len : writable) {
+            out += positive(len);
+        }
+        if (out > replyRoom) {
+            throw new IllegalArgumentException("writable segments of " + out + " bytes exceed the room of " + replyRoom);
+        }
+        return (int) out;
+    }
+
+    private static int positive(int segmentLength) {
+        if (segmentLength < 1) {
+            throw new IllegalArgumentException("a segment of " + segmentLength + " bytes");
+        }
+        return segmentLength;
     }
 
     private void awaitUsed(long timeoutMillis) throws PosixException, TimeoutException {
@@ -186,8 +251,8 @@ public final class LoopbackQueue implements AutoCloseable {
         }
     }
 
-    private void descriptor(int index, long addr, int len, int flags, int next) {
-        int at = DESC + 16 * index;
+    private void descriptor(int table, int index, long addr, int len, int flags, int next) {
+        int at = table + 16 * index;
         ram.putLong(at, addr);
         ram.putInt(at + 8, len);
         ram.putShort(at + 12, (short) flags);

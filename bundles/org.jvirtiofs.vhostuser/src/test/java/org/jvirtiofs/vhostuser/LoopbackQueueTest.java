@@ -68,6 +68,51 @@ class LoopbackQueueTest {
     }
 
     @Test
+    void aChainOfSeveralSegmentsArrivesCutAsAskedAndItsReplyIsContiguous() throws Exception {
+        StringBuilder seen = new StringBuilder();
+        RequestHandler handler = (readable, writable) -> {
+            seen.setLength(0);
+            for (ByteBuffer b : readable) {
+                seen.append(text(b)).append('|');
+            }
+            seen.append(" w");
+            int n = 0;
+            for (ByteBuffer b : writable) {
+                seen.append(' ').append(b.remaining());
+                for (int i = 0; i < b.remaining(); i++) {
+                    b.put(b.position() + i, (byte) ('a' + n++ % 26));
+                }
+            }
+            return n - 1; // all but the last byte
+        };
+        try (LoopbackQueue q = LoopbackQueue.open(handler, 64, 64, "loopback-test")) {
+            ByteBuffer reply = q.call(ascii("header+args+page1page2"), new int[] {6, 5, 5, 6}, new int[] {3, 4, 5},
+                5_000);
+            assertEquals("header|+args|+page|1page2| w 3 4 5", seen.toString());
+            assertEquals("abcdefghijk", text(reply));
+            // one segment alone goes in the ring itself, not in an indirect table (a FORGET)
+            assertEquals(0, q.call(ascii("forget"), new int[] {6}, new int[0], 5_000).remaining());
+            assertEquals("forget| w", seen.toString());
+        }
+    }
+
+    @Test
+    void segmentsThatDoNotFitTheRequestOrTheRoomAreRefused() throws Exception {
+        try (LoopbackQueue q = LoopbackQueue.open(LoopbackQueueTest::upperCase, 64, 64, "loopback-test")) {
+            assertEquals("readable segments of 4 bytes for a request of 5", assertThrows(IllegalArgumentException.class,
+                () -> q.call(ascii("hello"), new int[] {2, 2}, new int[] {8}, 1_000)).getMessage());
+            assertEquals("writable segments of 65 bytes exceed the room of 64", assertThrows(
+                IllegalArgumentException.class,
+                () -> q.call(ascii("hello"), new int[] {5}, new int[] {60, 5}, 1_000)).getMessage());
+            assertEquals("a segment of 0 bytes", assertThrows(IllegalArgumentException.class,
+                () -> q.call(ascii("hello"), new int[] {5, 0}, new int[] {8}, 1_000)).getMessage());
+            assertEquals("a chain has 1..64 segments, not 65", assertThrows(IllegalArgumentException.class,
+                () -> q.call(ascii("hello"), new int[] {5}, new int[64], 1_000)).getMessage());
+            assertEquals("HELLO", text(q.call(ascii("hello"), 5_000)));
+        }
+    }
+
+    @Test
     void aFailingHandlerCostsItsChainAndTheQueueGoesOn() throws Exception {
         RequestHandler handler = (readable, writable) -> {
             if (readable[0].get(readable[0].position()) == 'x') {
