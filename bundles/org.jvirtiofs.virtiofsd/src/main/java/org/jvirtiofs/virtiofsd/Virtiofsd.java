@@ -33,7 +33,7 @@ public final class Virtiofsd {
     private volatile FuseFilesystem filesystem;
     private final RequestTally tally = new RequestTally();
     private volatile VhostUserBackend backend;
-    /** The warm-up, if one was started; the guest's first request ends it. */
+    /** The warm-up, if one was started; it ends itself once the guest's first request is served. */
     private volatile WarmUp warmUp;
     /** SIGTERM (how QEMU's users stop virtiofsd) runs shutdown hooks, not the framework's stop. */
     private final Thread onTerminate = new Thread(this::deactivate, "jvirtiofsd-terminate");
@@ -88,12 +88,13 @@ public final class Virtiofsd {
         }
     }
 
-    /** The guest is here: the warm-up gives the CPU back, without the guest waiting for it. */
-    private void endWarmUp() {
-        WarmUp w = warmUp;
-        if (w != null) {
-            w.stop();
-        }
+    /**
+     * The handler serving {@code session}'s chains, {@code gone} run when the guest goes. The
+     * warm-up's session is served by one made here too: one class, so the JIT's code compiled
+     * during the warm-up stays valid for the guest.
+     */
+    static RequestHandler requestHandler(FuseSession session, Runnable gone) {
+        return RequestHandler.onFrontendGone(session::handle, gone);
     }
 
     /** What the guest asked, once it is gone: nothing if it asked nothing. */
@@ -112,10 +113,7 @@ public final class Virtiofsd {
             BackendOptions backendOptions = BackendOptions.defaults().withThreadPoolSize(options.threadPoolSize());
             // a guest that goes away (QEMU killed, or stopped) leaves no nodes or open files behind, and
             // the log says what it asked
-            RequestHandler handler = RequestHandler.onFrontendGone((readable, writable) -> {
-                endWarmUp();
-                return session.handle(readable, writable);
-            }, () -> {
+            RequestHandler handler = requestHandler(session, () -> {
                 logTally();
                 session.destroy();
             });
@@ -126,7 +124,9 @@ public final class Virtiofsd {
             LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
             if (options.warmUpSeconds() > 0) {
-                warmUp = WarmUp.start(factory, options.providerOptions(), options.warmUpSeconds());
+                VhostUserBackend b = backend;
+                warmUp = WarmUp.start(factory, options.providerOptions(), options.warmUpSeconds(),
+                        () -> b.status().requestsServed() > 0);
             }
         } catch (IllegalArgumentException | FsException e) {
             exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);

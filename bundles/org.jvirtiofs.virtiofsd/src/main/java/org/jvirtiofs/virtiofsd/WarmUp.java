@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
@@ -36,41 +37,44 @@ final class WarmUp implements Runnable {
     private final FilesystemFactory factory;
     private final Map<String, Object> options;
     private final long budgetNanos;
+    private final BooleanSupplier guestCame;
     private final Path parent;
     private final Thread thread;
     private volatile boolean stopping;
     private volatile long requests;
     private volatile String outcome;
 
-    private WarmUp(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds, Path parent) {
+    private WarmUp(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds, BooleanSupplier guestCame,
+                   Path parent) {
         this.factory = factory;
         this.options = new LinkedHashMap<>(shareOptions);
         this.budgetNanos = seconds * 1_000_000_000L;
+        this.guestCame = guestCame;
         this.parent = parent;
         this.thread = new Thread(this, "jvirtiofsd-warm-up");
         thread.setDaemon(true);
     }
 
-    /** Starts warming up for at most {@code seconds} with the share's provider {@code factory} and options. */
-    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds) {
-        return start(factory, shareOptions, seconds, Path.of(System.getProperty("java.io.tmpdir")));
+    /**
+     * Starts warming up with the share's provider {@code factory} and options, for at most
+     * {@code seconds} and until {@code guestCame} (asked between rounds, a few milliseconds apart).
+     */
+    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
+                        BooleanSupplier guestCame) {
+        return start(factory, shareOptions, seconds, guestCame, Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** As {@link #start(FilesystemFactory, Map, int)}, with its temporary directory made in {@code parent}. */
-    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds, Path parent) {
-        WarmUp w = new WarmUp(factory, shareOptions, seconds, parent);
+    /** As {@link #start(FilesystemFactory, Map, int, BooleanSupplier)}, its directory made in {@code parent}. */
+    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
+                        BooleanSupplier guestCame, Path parent) {
+        WarmUp w = new WarmUp(factory, shareOptions, seconds, guestCame, parent);
         w.thread.start();
         return w;
     }
 
-    /**
-     * Asks it to end after the request at hand; does not wait. Every guest request calls this, so
-     * once stopped it only reads.
-     */
+    /** Asks it to end after the round at hand; does not wait. */
     void stop() {
-        if (!stopping) {
-            stopping = true;
-        }
+        stopping = true;
     }
 
     /** Asks it to end and waits until it has cleaned up. */
@@ -118,24 +122,38 @@ final class WarmUp implements Runnable {
         o.put(FilesystemFactory.OPTION_SOURCE, dir.toString());
         o.put(FilesystemFactory.OPTION_READONLY, false);
         FuseFilesystem fs = factory.create(o);
-        // observed as the guest's session is, so the JIT sees the same classes there too
-        FuseSession session = new FuseSession(fs, SessionOptions.defaults(), new RequestTally());
-        try (LoopbackQueue queue = LoopbackQueue.open(session::handle, WarmUpRequests.REQUEST_ROOM,
-                WarmUpRequests.REPLY_ROOM, "jvirtiofsd-warm-up-vq")) {
-            WarmUpRequests r = new WarmUpRequests(queue);
-            try {
-                r.init();
-                for (int round = 0; !stopping && System.nanoTime() - start < budgetNanos; round++) {
-                    r.round("warm-up-" + round);
-                    requests = r.sent();
-                }
-            } finally {
+        WarmUpRequests r = new WarmUpRequests((Integer) Files.getAttribute(dir, "unix:uid"),
+                (Integer) Files.getAttribute(dir, "unix:gid"));
+        try {
+            for (int round = 0; !stopping && !guestCame.getAsBoolean() && System.nanoTime() - start < budgetNanos;
+                    round++) {
+                session(fs, r, round);
                 requests = r.sent();
             }
-            return stopping ? "stopped by the guest's first request" : "its time was up";
+        } finally {
+            requests = r.sent();
+            fs.close();
+        }
+        return guestCame.getAsBoolean() ? "stopped by the guest's first request"
+                : stopping ? "stopped" : "its time was up";
+    }
+
+    /**
+     * One round in a session and queue of its own, as the guest's will be: the JIT sees what a
+     * new session and queue do first (INIT, a new caller, views and arrays made on first use)
+     * among the steady requests, and compiles it in rather than leaving a trap that the guest's
+     * first requests would spring, sending its code back to the interpreter.
+     */
+    private static void session(FuseFilesystem fs, WarmUpRequests r, int round) throws IOException,
+            TimeoutException {
+        // observed as the guest's session is, and served through the guest's handler class
+        FuseSession session = new FuseSession(fs, SessionOptions.defaults(), new RequestTally());
+        try (LoopbackQueue queue = LoopbackQueue.open(Virtiofsd.requestHandler(session, () -> { }),
+                WarmUpRequests.REQUEST_ROOM, WarmUpRequests.REPLY_ROOM, "jvirtiofsd-warm-up-vq")) {
+            r.init(queue, 1000 + round % 1000);
+            r.round("warm-up-" + round);
         } finally {
             session.destroy();
-            fs.close();
         }
     }
 

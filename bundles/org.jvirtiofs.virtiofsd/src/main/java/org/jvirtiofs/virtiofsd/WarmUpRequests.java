@@ -1,5 +1,17 @@
 package org.jvirtiofs.virtiofsd;
 
+import static org.jvirtiofs.api.Errno.ENOENT;
+import static org.jvirtiofs.api.OpenFlags.O_CREAT;
+import static org.jvirtiofs.api.OpenFlags.O_DIRECTORY;
+import static org.jvirtiofs.api.OpenFlags.O_EXCL;
+import static org.jvirtiofs.api.OpenFlags.O_RDONLY;
+import static org.jvirtiofs.api.OpenFlags.O_WRONLY;
+import static org.jvirtiofs.api.SetattrValid.FATTR_ATIME;
+import static org.jvirtiofs.api.SetattrValid.FATTR_GID;
+import static org.jvirtiofs.api.SetattrValid.FATTR_KILL_SUIDGID;
+import static org.jvirtiofs.api.SetattrValid.FATTR_MODE;
+import static org.jvirtiofs.api.SetattrValid.FATTR_MTIME;
+import static org.jvirtiofs.api.SetattrValid.FATTR_UID;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_CREATE;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_FLUSH;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_FORGET;
@@ -35,42 +47,73 @@ import org.jvirtiofs.vhostuser.LoopbackQueue;
  * The requests of a warm-up, as Linux 6.1's virtio-fs client sends them for a small source tree's
  * life: a directory made, files looked up, created, written, chmod-ed and touched, the directory
  * listed with READDIRPLUS, each file looked up, stat-ed, opened and read, then renamed, removed
- * and forgotten, and a symlink made and read. One {@link #round} leaves the share as it found it
- * and the session without nodes or handles of its own making.
+ * and forgotten, and a symlink made and read. One {@link #round} leaves the provider's directory
+ * as it found it and the session without nodes or handles of its own making.
+ *
+ * <p>The chains have the guest's shape too, so the compiled code takes the guest's branches and
+ * is not thrown away when the guest comes: in Linux 6.1 ({@code virtio_fs_enqueue_req}) the
+ * fuse_in_header is one readable segment, the arguments another, data one per page; the
+ * fuse_out_header one writable segment, the reply's arguments another, data pages one each; a
+ * FORGET is one readable segment. The loopback queue puts chains of more than one segment in
+ * an indirect table, as Linux's ring does.
  */
 final class WarmUpRequests {
     /** Files per round's directory: enough for READDIRPLUS replies of several entries, as in a tree. */
     static final int FILES = 16;
-    static final int REPLY_ROOM = 8192;
-    static final int REQUEST_ROOM = 8192;
+    static final int REPLY_ROOM = 132 << 10;
+    static final int REQUEST_ROOM = 132 << 10;
+    /**
+     * Data pages of the files: one to three, and the last file 32 (128 KiB, the guest's largest
+     * READ and WRITE with max_pages 32), so reads and writes span as many segments as the guest's.
+     */
+    private static final int MAX_PAGES = 32;
+    private static final int PAGE = 4096;
+    private static final int ATTR_OUT = 104;
+    private static final int OPEN_OUT = 16;
+    private static final int WRITE_OUT = 8;
+    private static final int INIT_OUT = 64;
+    private static final int[] NO_REPLY = {};
+    /**
+     * What Linux 6.1 offers at INIT ({@code fuse_send_init}), SUBMOUNTS as virtio-fs adds it; not
+     * SECURITY_CTX (flags2), which the session declines.
+     */
+    private static final long LINUX_6_1_INIT_FLAGS = FuseConstants.FUSE_ASYNC_READ | FuseConstants.FUSE_POSIX_LOCKS
+            | FuseConstants.FUSE_ATOMIC_O_TRUNC | FuseConstants.FUSE_EXPORT_SUPPORT | FuseConstants.FUSE_BIG_WRITES
+            | FuseConstants.FUSE_DONT_MASK | FuseConstants.FUSE_SPLICE_WRITE | FuseConstants.FUSE_SPLICE_MOVE
+            | FuseConstants.FUSE_SPLICE_READ | FuseConstants.FUSE_FLOCK_LOCKS | FuseConstants.FUSE_HAS_IOCTL_DIR
+            | FuseConstants.FUSE_AUTO_INVAL_DATA | FuseConstants.FUSE_DO_READDIRPLUS
+            | FuseConstants.FUSE_READDIRPLUS_AUTO | FuseConstants.FUSE_ASYNC_DIO | FuseConstants.FUSE_WRITEBACK_CACHE
+            | FuseConstants.FUSE_NO_OPEN_SUPPORT | FuseConstants.FUSE_PARALLEL_DIROPS
+            | FuseConstants.FUSE_HANDLE_KILLPRIV | FuseConstants.FUSE_POSIX_ACL | FuseConstants.FUSE_ABORT_ERROR
+            | FuseConstants.FUSE_MAX_PAGES | FuseConstants.FUSE_CACHE_SYMLINKS | FuseConstants.FUSE_NO_OPENDIR_SUPPORT
+            | FuseConstants.FUSE_EXPLICIT_INVAL_DATA | FuseConstants.FUSE_SUBMOUNTS
+            | FuseConstants.FUSE_HANDLE_KILLPRIV_V2 | FuseConstants.FUSE_SETXATTR_EXT | FuseConstants.FUSE_INIT_EXT;
 
     private static final long ROOT = FuseConstants.FUSE_ROOT_ID;
-    private static final int ENOENT = 2;
-    private static final int O_RDONLY = 0;
-    private static final int O_WRONLY = 1;
-    private static final int O_CREAT = 0100;
-    private static final int O_EXCL = 0200;
-    private static final int O_DIRECTORY = 0200000;
-    private static final int FATTR_MODE = 1;
-    private static final int FATTR_ATIME = 1 << 4;
-    private static final int FATTR_MTIME = 1 << 5;
     private static final int ENTRY_OUT = 128;
     private static final int DIRENT = 24;
     private static final long TIMEOUT_MILLIS = 10_000;
 
-    private final LoopbackQueue queue;
+    private LoopbackQueue queue;
+    private int firstPid;
+    private int pid;
+    private int chown;
     private final ByteBuffer out = ByteBuffer.allocate(REQUEST_ROOM).order(ByteOrder.LITTLE_ENDIAN);
-    private final byte[] data = new byte[4096];
+    private final byte[] data = new byte[MAX_PAGES * PAGE];
     private final byte[][] names = new byte[FILES][];
     private final byte[][] renamed = new byte[FILES][];
     private final long[] files = new long[FILES];
     /** Lookups the session counts for each node this round made known, to FORGET them all. */
     private final Map<Long, Long> lookups = new HashMap<>();
+    private final int uid;
+    private final int gid;
     private long unique = 1;
     private long sent;
 
-    WarmUpRequests(LoopbackQueue queue) {
-        this.queue = queue;
+    /** Requests whose files are chowned to {@code uid} and {@code gid} (the daemon's own). */
+    WarmUpRequests(int uid, int gid) {
+        this.uid = uid;
+        this.gid = gid;
         for (int i = 0; i < FILES; i++) {
             names[i] = name(String.format("file-%02d.c", i));
             renamed[i] = name(String.format("file-%02d.o", i));
@@ -80,19 +123,28 @@ final class WarmUpRequests {
         }
     }
 
+    /** Where the request's data pages start in {@link #out}, or -1: they are segments of their own. */
+    private int pagesAt = -1;
+
     /** The requests sent so far. */
     long sent() {
         return sent;
     }
 
-    /** INIT, with what Linux 6.1 offers that a warm-up can use. */
-    void init() throws IOException, TimeoutException {
+    /**
+     * Starts a session on {@code queue}, as a guest's mount does: INIT, with what Linux 6.1
+     * offers; later requests carry callers from {@code pid} on.
+     */
+    void init(LoopbackQueue queue, int pid) throws IOException, TimeoutException {
+        this.queue = queue;
+        this.firstPid = pid;
+        this.pid = pid;
         begin(FUSE_INIT, 0).putInt(FuseConstants.FUSE_KERNEL_VERSION).putInt(FuseConstants.FUSE_KERNEL_MINOR_VERSION)
-                .putInt(128 << 10).putInt((int) (FuseConstants.FUSE_ASYNC_READ | FuseConstants.FUSE_BIG_WRITES
-                        | FuseConstants.FUSE_DO_READDIRPLUS | FuseConstants.FUSE_READDIRPLUS_AUTO
-                        | FuseConstants.FUSE_PARALLEL_DIROPS | FuseConstants.FUSE_MAX_PAGES))
-                .putInt(0).put(new byte[44]);
-        send();
+                .putInt(128 << 10).putInt((int) LINUX_6_1_INIT_FLAGS).putInt(0).put(new byte[44]);
+        long accepted = Integer.toUnsignedLong(send(INIT_OUT).getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + 12));
+        // with HANDLE_KILLPRIV_V2 the guest's chown of a file also asks to clear its set-id bits
+        chown = FATTR_UID | FATTR_GID
+                | ((accepted & FuseConstants.FUSE_HANDLE_KILLPRIV_V2) != 0 ? FATTR_KILL_SUIDGID : 0);
     }
 
     /** One round, in the directory {@code dir} (a name in the share's root that does not exist). */
@@ -100,15 +152,16 @@ final class WarmUpRequests {
         byte[] dirName = name(dir);
         lookupMiss(ROOT, dirName); // as mkdir -p asks first
         begin(FUSE_MKDIR, ROOT).putInt(0755).putInt(022).put(dirName);
-        long d = entry(send());
+        long d = entry(send(ENTRY_OUT));
         begin(FUSE_GETATTR, d).putInt(0).putInt(0).putLong(0);
-        send();
+        send(ATTR_OUT);
         for (int i = 0; i < FILES; i++) {
-            files[i] = createAndWrite(d, names[i]);
+            pid = firstPid + i; // a process per file, so callers change as the guest's do
+            files[i] = createAndWrite(d, names[i], size(i));
         }
         list(d);
         for (int i = 0; i < FILES; i++) {
-            lookupAndRead(d, names[i]);
+            lookupAndRead(d, names[i], size(i));
         }
         symlink(d);
         for (int i = 0; i < FILES; i++) {
@@ -123,17 +176,22 @@ final class WarmUpRequests {
         forget(d);
     }
 
-    /** LOOKUP (a miss), CREATE, WRITE, FLUSH, RELEASE, then chmod and touch: what an untar does per file. */
-    private long createAndWrite(long d, byte[] name) throws IOException, TimeoutException {
+    /**
+     * LOOKUP (a miss), CREATE, WRITE, FLUSH, RELEASE, then chown, chmod and touch: what an untar
+     * does per file.
+     */
+    private long createAndWrite(long d, byte[] name, int size) throws IOException, TimeoutException {
         lookupMiss(d, name);
         begin(FUSE_CREATE, d).putInt(O_WRONLY | O_CREAT | O_EXCL).putInt(0100644).putInt(022).putInt(0).put(name);
-        ByteBuffer reply = send();
+        ByteBuffer reply = send(ENTRY_OUT + OPEN_OUT);
         long f = entry(reply);
         long fh = reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT);
-        begin(FUSE_WRITE, f).putLong(fh).putLong(0).putInt(data.length).putInt(0).putLong(0).putInt(O_WRONLY)
-                .putInt(0).put(data);
-        send();
+        begin(FUSE_WRITE, f).putLong(fh).putLong(0).putInt(size).putInt(0).putLong(0).putInt(O_WRONLY).putInt(0);
+        pagesAt = out.position();
+        out.put(data, 0, size);
+        send(WRITE_OUT);
         flushAndRelease(f, fh, FUSE_RELEASE);
+        setattr(f, chown, 0);
         setattr(f, FATTR_MODE, 0100640);
         setattr(f, FATTR_ATIME | FATTR_MTIME, 0);
         return f;
@@ -142,12 +200,12 @@ final class WarmUpRequests {
     /** OPENDIR, READDIRPLUS until an empty reply, RELEASEDIR: what find and ls -l do. */
     private void list(long d) throws IOException, TimeoutException {
         begin(FUSE_OPENDIR, d).putInt(O_RDONLY | O_DIRECTORY).putInt(0);
-        long fh = send().getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+        long fh = send(OPEN_OUT).getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
         long offset = 0;
         while (true) {
-            begin(FUSE_READDIRPLUS, d).putLong(fh).putLong(offset).putInt(4096).putInt(0).putLong(0).putInt(0)
+            begin(FUSE_READDIRPLUS, d).putLong(fh).putLong(offset).putInt(PAGE).putInt(0).putLong(0).putInt(0)
                     .putInt(0);
-            ByteBuffer reply = send();
+            ByteBuffer reply = send(PAGE);
             if (reply.limit() == FuseConstants.FUSE_OUT_HEADER_SIZE) {
                 break;
             }
@@ -165,18 +223,18 @@ final class WarmUpRequests {
         flushAndRelease(d, fh, FUSE_RELEASEDIR);
     }
 
-    /** LOOKUP, GETATTR, OPEN, READ to the end, FLUSH, RELEASE: what cat does. */
-    private void lookupAndRead(long d, byte[] name) throws IOException, TimeoutException {
+    /** LOOKUP, GETATTR, OPEN, READ (the file's pages at once, then the end), FLUSH, RELEASE: what cat does. */
+    private void lookupAndRead(long d, byte[] name, int size) throws IOException, TimeoutException {
         begin(FUSE_LOOKUP, d).put(name);
-        long f = entry(send());
+        long f = entry(send(ENTRY_OUT));
         begin(FUSE_GETATTR, f).putInt(0).putInt(0).putLong(0);
-        send();
+        send(ATTR_OUT);
         begin(FUSE_OPEN, f).putInt(O_RDONLY).putInt(0);
-        long fh = send().getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
-        for (long offset = 0; offset <= data.length; offset += data.length) {
-            begin(FUSE_READ, f).putLong(fh).putLong(offset).putInt(data.length).putInt(0).putLong(0).putInt(O_RDONLY)
+        long fh = send(OPEN_OUT).getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+        for (long offset = 0; offset <= size; offset += size) {
+            begin(FUSE_READ, f).putLong(fh).putLong(offset).putInt(size).putInt(0).putLong(0).putInt(O_RDONLY)
                     .putInt(0);
-            send();
+            send(pages(size));
         }
         flushAndRelease(f, fh, FUSE_RELEASE);
     }
@@ -185,9 +243,9 @@ final class WarmUpRequests {
     private void symlink(long d) throws IOException, TimeoutException {
         byte[] link = name("link");
         begin(FUSE_SYMLINK, d).put(link).put(names[0]);
-        long l = entry(send());
+        long l = entry(send(ENTRY_OUT));
         begin(FUSE_READLINK, l);
-        send();
+        send(PAGE);
         begin(FUSE_UNLINK, d).put(link);
         send();
         forget(l);
@@ -195,7 +253,7 @@ final class WarmUpRequests {
 
     private void lookupMiss(long parent, byte[] name) throws IOException, TimeoutException {
         begin(FUSE_LOOKUP, parent).put(name);
-        ByteBuffer reply = call();
+        ByteBuffer reply = call(ENTRY_OUT);
         int error = reply.getInt(4);
         // passthrough answers ENOENT, the memory provider a negative entry (node 0)
         if (error != -ENOENT && (error != 0 || reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE) != 0)) {
@@ -206,8 +264,8 @@ final class WarmUpRequests {
     private void setattr(long node, int valid, int mode) throws IOException, TimeoutException {
         long now = System.currentTimeMillis() / 1000;
         begin(FUSE_SETATTR, node).putInt(valid).putInt(0).putLong(0).putLong(0).putLong(0).putLong(now).putLong(now)
-                .putLong(now).putInt(0).putInt(0).putInt(0).putInt(mode).putInt(0).putInt(0).putInt(0).putInt(0);
-        send();
+                .putLong(now).putInt(0).putInt(0).putInt(0).putInt(mode).putInt(0).putInt(uid).putInt(gid).putInt(0);
+        send(ATTR_OUT);
     }
 
     private void flushAndRelease(long node, long fh, int release) throws IOException, TimeoutException {
@@ -224,7 +282,10 @@ final class WarmUpRequests {
         Long n = lookups.remove(node);
         if (n != null) {
             begin(FUSE_FORGET, node).putLong(n);
-            call();
+            int length = out.position();
+            out.putInt(0, length).flip();
+            sent++;
+            queue.call(out, new int[] {length}, NO_REPLY, TIMEOUT_MILLIS); // one segment, as on the hiprio queue
         }
     }
 
@@ -238,22 +299,51 @@ final class WarmUpRequests {
     /** Starts a request: the fuse_in_header, its length filled in when sent; a root caller. */
     private ByteBuffer begin(int opcode, long node) {
         out.clear();
-        return out.putInt(0).putInt(opcode).putLong(unique++).putLong(node).putInt(0).putInt(0).putInt(1).putInt(0);
+        pagesAt = -1;
+        return out.putInt(0).putInt(opcode).putLong(unique++).putLong(node).putInt(0).putInt(0).putInt(pid).putInt(0);
     }
 
-    /** Sends the request and checks that it succeeded. */
-    private ByteBuffer send() throws IOException, TimeoutException {
-        ByteBuffer reply = call();
-        if (reply.getInt(4) != 0) {
-            throw failed(reply);
+    /**
+     * Sends the request with room for a reply of the fuse_out_header and the given segments
+     * (none, the reply's arguments, or data pages), and checks that it succeeded.
+     */
+    private ByteBuffer send(int... reply) throws IOException, TimeoutException {
+        ByteBuffer r = call(reply);
+        if (r.getInt(4) != 0) {
+            throw failed(r);
         }
-        return reply;
+        return r;
     }
 
-    private ByteBuffer call() throws IOException, TimeoutException {
-        out.putInt(0, out.position()).flip();
+    private ByteBuffer call(int... reply) throws IOException, TimeoutException {
+        int length = out.position();
+        out.putInt(0, length).flip();
         sent++;
-        return queue.call(out, TIMEOUT_MILLIS);
+        int end = pagesAt < 0 ? length : pagesAt;
+        int[] pages = pagesAt < 0 ? NO_REPLY : pages(length - pagesAt);
+        int[] readable = new int[(end > FuseConstants.FUSE_IN_HEADER_SIZE ? 2 : 1) + pages.length];
+        readable[0] = FuseConstants.FUSE_IN_HEADER_SIZE;
+        if (end > FuseConstants.FUSE_IN_HEADER_SIZE) {
+            readable[1] = end - FuseConstants.FUSE_IN_HEADER_SIZE;
+        }
+        System.arraycopy(pages, 0, readable, readable.length - pages.length, pages.length);
+        int[] writable = new int[1 + reply.length];
+        writable[0] = FuseConstants.FUSE_OUT_HEADER_SIZE;
+        System.arraycopy(reply, 0, writable, 1, reply.length);
+        return queue.call(out, readable, writable, TIMEOUT_MILLIS);
+    }
+
+    private static int size(int file) {
+        return (file == FILES - 1 ? MAX_PAGES : 1 + file % 3) * PAGE;
+    }
+
+    /** {@code size} bytes as page-sized segments, the last one shorter if need be. */
+    private static int[] pages(int size) {
+        int[] p = new int[(size + PAGE - 1) / PAGE];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = Math.min(PAGE, size - i * PAGE);
+        }
+        return p;
     }
 
     private IOException failed(ByteBuffer reply) {

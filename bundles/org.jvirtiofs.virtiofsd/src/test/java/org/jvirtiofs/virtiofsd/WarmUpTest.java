@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FuseFilesystem;
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class WarmUpTest {
     /** Several rounds: each round is several hundred requests, all checked for success. */
     private static final long MANY = 3 * 300;
+
+    private static final BooleanSupplier NO_GUEST = () -> false;
 
     @TempDir
     Path tmp;
@@ -58,10 +62,11 @@ class WarmUpTest {
         Path share = share();
         Path scratch = scratch();
         // the first one loads what later ones reuse (classes, native libraries and their fds)
-        awaitEnd(WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share.toString()), 1, scratch), 30);
+        awaitEnd(WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share.toString()), 1, NO_GUEST,
+            scratch), 30);
         long fdsBefore = openFds();
         WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(),
-            Map.of("source", share.toString(), "cache", "always", "readonly", "true"), 2, scratch);
+            Map.of("source", share.toString(), "cache", "always", "readonly", "true"), 2, NO_GUEST, scratch);
         String outcome = awaitEnd(w, 30);
         assertTrue(outcome != null && outcome.endsWith(", its time was up"), String.valueOf(outcome));
         assertTrue(w.requests() > MANY, outcome);
@@ -77,24 +82,37 @@ class WarmUpTest {
      */
     @Test
     void theMemoryProviderWarmsUpTooAndEveryLookupIsForgotten() throws Exception {
-        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "60"), 1, scratch());
+        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "60"), 1, NO_GUEST, scratch());
         String outcome = awaitEnd(w, 30);
         assertTrue(outcome != null && outcome.endsWith(", its time was up"), String.valueOf(outcome));
         assertTrue(w.requests() > MANY, outcome);
     }
 
     @Test
-    void stoppingEndsItAfterTheRequestAtHand() throws Exception {
+    void theGuestsFirstRequestEndsIt() throws Exception {
+        Path scratch = scratch();
+        AtomicBoolean guestCame = new AtomicBoolean();
+        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
+            guestCame::get, scratch);
+        Thread.sleep(500);
+        guestCame.set(true);
+        String outcome = awaitEnd(w, 5);
+        assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
+        assertEquals(List.of(), list(scratch));
+    }
+
+    @Test
+    void stoppingEndsItAfterTheRoundAtHand() throws Exception {
         Path scratch = scratch();
         WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
-            scratch);
+            NO_GUEST, scratch);
         Thread.sleep(500);
         long t0 = System.nanoTime();
         w.stop();
         w.stop(); // every guest request calls it
         w.stopAndWait();
         assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "stopped in " + (System.nanoTime() - t0) / 1e9 + " s");
-        assertTrue(w.outcome().endsWith(", stopped by the guest's first request"), w.outcome());
+        assertTrue(w.outcome().endsWith(" s, stopped"), w.outcome());
         assertEquals(List.of(), list(scratch));
     }
 
@@ -112,7 +130,7 @@ class WarmUpTest {
                 throw new IllegalArgumentException("option 'lower' is required");
             }
         };
-        WarmUp w = WarmUp.start(refusing, Map.of(), 10, scratch);
+        WarmUp w = WarmUp.start(refusing, Map.of(), 10, NO_GUEST, scratch);
         awaitEnd(w, 30);
         assertEquals("0 requests", w.outcome().substring(0, w.outcome().indexOf(" in ")));
         assertTrue(w.outcome().endsWith("ended early: option 'lower' is required"), w.outcome());
@@ -123,7 +141,7 @@ class WarmUpTest {
     void aProviderThatFailsARequestEndsItEarlyNamingTheRequest() throws Exception {
         Path scratch = scratch();
         // room for the root alone: the round's MKDIR gets ENOSPC
-        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "1"), 10, scratch);
+        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "1"), 10, NO_GUEST, scratch);
         awaitEnd(w, 30);
         // INIT, the LOOKUP of the round's directory (a miss), then its MKDIR
         assertTrue(w.outcome().startsWith("3 requests in "), w.outcome());
