@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
  * the guest; a guest that lists a tree (find, READDIRPLUS) for the first time minutes after
  * boot meets that code cold. So, from the start until the guest's first request or the time
  * given: a provider of the share's type and options, on a temporary directory of its own,
- * behind a session of its own, serves {@link WarmUpRequests} rounds through a
- * {@link LoopbackQueue}, the same ring and worker code a guest's queue runs. The share itself
- * is never touched; the temporary directory is removed when it ends.
+ * serves {@link WarmUpRequests} rounds, each behind a session and a {@link LoopbackQueue} of its
+ * own (the same ring, worker and session code a guest's queue runs). The share itself is never
+ * touched; the temporary directory is removed when it ends.
  */
 final class WarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);

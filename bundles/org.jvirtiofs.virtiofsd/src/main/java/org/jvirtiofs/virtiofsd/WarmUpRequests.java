@@ -44,10 +44,10 @@ import org.jvirtiofs.fuse.FuseConstants;
 import org.jvirtiofs.vhostuser.LoopbackQueue;
 
 /**
- * The requests of a warm-up, as Linux 6.1's virtio-fs client sends them for a small source tree's
- * life: a directory made, files looked up, created, written, chmod-ed and touched, the directory
- * listed with READDIRPLUS, each file looked up, stat-ed, opened and read, then renamed, removed
- * and forgotten, and a symlink made and read. One {@link #round} leaves the provider's directory
+ * The requests of a warm-up, as Linux 6.1's virtio-fs client sends them for a small source
+ * tree's life: a directory made, files looked up, created, written, chowned, chmod-ed and
+ * touched, the directory listed with READDIRPLUS, each file looked up, stat-ed, opened and read,
+ * then renamed, removed and forgotten, and a symlink made and read. One {@link #round} leaves the provider's directory
  * as it found it and the session without nodes or handles of its own making.
  *
  * <p>The chains have the guest's shape too, so the compiled code takes the guest's branches and
@@ -107,6 +107,8 @@ final class WarmUpRequests {
     private final Map<Long, Long> lookups = new HashMap<>();
     private final int uid;
     private final int gid;
+    /** Where the request's data pages start in {@link #out}, or -1: they are segments of their own. */
+    private int pagesAt = -1;
     private long unique = 1;
     private long sent;
 
@@ -122,9 +124,6 @@ final class WarmUpRequests {
             data[i] = (byte) ('a' + i % 26);
         }
     }
-
-    /** Where the request's data pages start in {@link #out}, or -1: they are segments of their own. */
-    private int pagesAt = -1;
 
     /** The requests sent so far. */
     long sent() {
