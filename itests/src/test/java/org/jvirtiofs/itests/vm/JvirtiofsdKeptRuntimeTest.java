@@ -124,8 +124,10 @@ class JvirtiofsdKeptRuntimeTest {
         try (JvirtiofsdProcess daemon = start("daemon", Map.of("XDG_CACHE_HOME", notADirectory.toString(),
                 "JVIRTIOFS_JAVA_OPTS", "-Djava.io.tmpdir=" + temporary))) {
             assertTrue(daemon.log().contains("serving"), daemon.log());
+            // besides the warm-up's own directory, which it removes when the warm-up ends
             try (Stream<Path> used = Files.list(temporary)) {
-                assertEquals(1, used.count(), "its bundles and storage are unpacked into one temporary folder");
+                assertEquals(1, used.filter(p -> !p.getFileName().toString().startsWith("jvirtiofsd-warm-up-")).count(),
+                        "its bundles and storage are unpacked into one temporary folder");
             }
         }
         try (Stream<Path> left = Files.list(temporary)) {
