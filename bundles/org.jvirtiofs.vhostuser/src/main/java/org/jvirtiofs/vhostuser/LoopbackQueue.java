@@ -50,9 +50,6 @@ public final class LoopbackQueue implements AutoCloseable {
     private static final int INDIRECT = 0x400;
     private static final int REQUEST = 0x1000;
     private static final int PAGE = 4096;
-    private static final int VIRTQ_DESC_F_NEXT = 1;
-    private static final int VIRTQ_DESC_F_WRITE = 2;
-    private static final int VIRTQ_DESC_F_INDIRECT = 4;
     private static final long STOP_MILLIS = 10_000;
     /** The largest request or reply room: a FUSE request carries at most 1 MiB of data. */
     public static final int MAX_ROOM = 2 << 20;
@@ -161,9 +158,9 @@ public final class LoopbackQueue implements AutoCloseable {
         if (n == 1) {
             boolean in = readable.length == 1;
             descriptor(DESC, 0, GPA + (in ? REQUEST : replyAt), in ? length : replyLength,
-                    in ? 0 : VIRTQ_DESC_F_WRITE, 0);
+                    in ? 0 : VhostUser.VIRTQ_DESC_F_WRITE, 0);
         } else {
-            descriptor(DESC, 0, GPA + INDIRECT, 16 * n, VIRTQ_DESC_F_INDIRECT, 0);
+            descriptor(DESC, 0, GPA + INDIRECT, VhostUser.VIRTQ_DESC_SIZE * n, VhostUser.VIRTQ_DESC_F_INDIRECT, 0);
             long addr = GPA + REQUEST;
             for (int i = 0; i < n; i++) {
                 boolean in = i < readable.length;
@@ -171,7 +168,7 @@ public final class LoopbackQueue implements AutoCloseable {
                     addr = GPA + replyAt;
                 }
                 int len = in ? readable[i] : writable[i - readable.length];
-                int flags = (in ? 0 : VIRTQ_DESC_F_WRITE) | (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0);
+                int flags = (in ? 0 : VhostUser.VIRTQ_DESC_F_WRITE) | (i + 1 < n ? VhostUser.VIRTQ_DESC_F_NEXT : 0);
                 descriptor(INDIRECT, i, addr, len, flags, i + 1 < n ? i + 1 : 0);
                 addr += len;
             }
@@ -252,7 +249,7 @@ public final class LoopbackQueue implements AutoCloseable {
     }
 
     private void descriptor(int table, int index, long addr, int len, int flags, int next) {
-        int at = table + 16 * index;
+        int at = table + VhostUser.VIRTQ_DESC_SIZE * index;
         ram.putLong(at, addr);
         ram.putInt(at + 8, len);
         ram.putShort(at + 12, (short) flags);

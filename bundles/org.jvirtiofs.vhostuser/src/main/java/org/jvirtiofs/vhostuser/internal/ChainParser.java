@@ -1,5 +1,10 @@
 package org.jvirtiofs.vhostuser.internal;
 
+import static org.jvirtiofs.vhostuser.internal.VhostUser.VIRTQ_DESC_F_INDIRECT;
+import static org.jvirtiofs.vhostuser.internal.VhostUser.VIRTQ_DESC_F_NEXT;
+import static org.jvirtiofs.vhostuser.internal.VhostUser.VIRTQ_DESC_F_WRITE;
+import static org.jvirtiofs.vhostuser.internal.VhostUser.VIRTQ_DESC_SIZE;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -9,10 +14,6 @@ import java.nio.ByteBuffer;
  * bounded by the table sizes, which also catches loops.
  */
 final class ChainParser {
-    static final int VIRTQ_DESC_F_NEXT = 1;
-    static final int VIRTQ_DESC_F_WRITE = 2;
-    static final int VIRTQ_DESC_F_INDIRECT = 4;
-    static final int DESCRIPTOR_SIZE = 16;
 
     private final GuestMemory memory;
     private final ByteBuffer descriptorTable;
@@ -52,7 +53,7 @@ final class ChainParser {
             if (error != null) {
                 return into.fail(error);
             }
-            int at = tableBase + index * DESCRIPTOR_SIZE;
+            int at = tableBase + index * VIRTQ_DESC_SIZE;
             long addr = table.getLong(at);
             long len = Integer.toUnsignedLong(table.getInt(at + 8));
             int flags = Short.toUnsignedInt(table.getShort(at + 12));
@@ -90,7 +91,7 @@ final class ChainParser {
         }
         table = indirectTable.get(0);
         tableBase = table.position();
-        tableSize = (int) (len / DESCRIPTOR_SIZE);
+        tableSize = (int) (len / VIRTQ_DESC_SIZE);
         budget = tableSize;
         inIndirect = true;
         index = 0;
@@ -108,7 +109,7 @@ final class ChainParser {
         if ((flags & VIRTQ_DESC_F_NEXT) != 0) {
             return "indirect descriptor with NEXT set";
         }
-        if (len == 0 || len % DESCRIPTOR_SIZE != 0 || len / DESCRIPTOR_SIZE > Virtqueue.MAX_QUEUE_SIZE) {
+        if (len == 0 || len % VIRTQ_DESC_SIZE != 0 || len / VIRTQ_DESC_SIZE > Virtqueue.MAX_QUEUE_SIZE) {
             return "indirect table of " + len + " bytes";
         }
         return null;

@@ -61,7 +61,7 @@ public final class Virtqueue {
      */
     public static Virtqueue open(GuestMemory memory, VringAddresses addresses, int size, int base,
                                  long features, EventSignal call) throws RejectedRequestException {
-        ByteBuffer desc = memory.ring(addresses.desc(), ChainParser.DESCRIPTOR_SIZE * size, 16);
+        ByteBuffer desc = memory.ring(addresses.desc(), VhostUser.VIRTQ_DESC_SIZE * size, 16);
         ByteBuffer avail = memory.ring(addresses.avail(), 6 + 2 * size, 2);
         ByteBuffer used = memory.ring(addresses.used(), 6 + 8 * size, 4);
         if (desc == null || avail == null || used == null) {

@@ -53,10 +53,10 @@ class ChainParserTest {
 
     @Test
     void aReusedChainShowsEachNewChainsBytesAndKeepsItsViewsInTheSameWindow() {
-        descriptor(0, WINDOW + 100, 40, ChainParser.VIRTQ_DESC_F_NEXT, 1);
-        descriptor(1, WINDOW + 1000, 200, ChainParser.VIRTQ_DESC_F_WRITE, 0);
-        descriptor(2, WINDOW + 300, 16, ChainParser.VIRTQ_DESC_F_NEXT, 3);
-        descriptor(3, WINDOW + 2000, 64, ChainParser.VIRTQ_DESC_F_WRITE, 0);
+        descriptor(0, WINDOW + 100, 40, VhostUser.VIRTQ_DESC_F_NEXT, 1);
+        descriptor(1, WINDOW + 1000, 200, VhostUser.VIRTQ_DESC_F_WRITE, 0);
+        descriptor(2, WINDOW + 300, 16, VhostUser.VIRTQ_DESC_F_NEXT, 3);
+        descriptor(3, WINDOW + 2000, 64, VhostUser.VIRTQ_DESC_F_WRITE, 0);
         DescriptorChain chain = new DescriptorChain();
 
         assertSame(chain, parser.parse(0, chain));
@@ -103,10 +103,10 @@ class ChainParserTest {
     @Test
     void indirectTablesAreReadThroughAReusedView() {
         long table = 3 * WINDOW + 512;
-        indirectDescriptor(table, 0, WINDOW + 64, 24, ChainParser.VIRTQ_DESC_F_NEXT, 1);
-        indirectDescriptor(table, 1, WINDOW + 512, 100, ChainParser.VIRTQ_DESC_F_WRITE, 0);
-        descriptor(0, table, 32, ChainParser.VIRTQ_DESC_F_INDIRECT, 0);
-        descriptor(1, table, 16, ChainParser.VIRTQ_DESC_F_INDIRECT, 0);
+        indirectDescriptor(table, 0, WINDOW + 64, 24, VhostUser.VIRTQ_DESC_F_NEXT, 1);
+        indirectDescriptor(table, 1, WINDOW + 512, 100, VhostUser.VIRTQ_DESC_F_WRITE, 0);
+        descriptor(0, table, 32, VhostUser.VIRTQ_DESC_F_INDIRECT, 0);
+        descriptor(1, table, 16, VhostUser.VIRTQ_DESC_F_INDIRECT, 0);
         DescriptorChain chain = new DescriptorChain();
 
         parser.parse(0, chain);
@@ -124,7 +124,7 @@ class ChainParserTest {
 
     @Test
     void aBrokenChainAfterAGoodOneHasNoSegments() {
-        descriptor(0, WINDOW, 8, ChainParser.VIRTQ_DESC_F_NEXT, 1);
+        descriptor(0, WINDOW, 8, VhostUser.VIRTQ_DESC_F_NEXT, 1);
         descriptor(1, SIZE - 4, 8, 0, 0); // past the end of guest memory
         descriptor(2, WINDOW, 8, 0, 0);
         DescriptorChain chain = new DescriptorChain();
