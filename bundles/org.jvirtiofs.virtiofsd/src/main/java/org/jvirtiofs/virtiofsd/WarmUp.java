@@ -128,7 +128,6 @@ final class WarmUp implements Runnable {
             for (int round = 0; !stopping && !guestCame.getAsBoolean() && System.nanoTime() - start < budgetNanos;
                     round++) {
                 session(fs, r, round);
-                requests = r.sent();
             }
         } finally {
             requests = r.sent();
