@@ -10,13 +10,20 @@ import org.jvirtiofs.api.CacheMode;
  * directory listings; always gives one-day timeouts, KEEP_CACHE on files and CACHE_DIR on
  * directories. Long timeouts hide changes made on the host from the guest for that long.
  *
+ * <p>Close-to-open under auto: virtiofsd drops the guest's cached pages of a file at every
+ * OPEN. Here an OPEN drops them only if the file changed since the OPEN that last dropped them
+ * ({@link DataStamp}), so a guest reading an unchanged file again reads its page cache.
+ *
  * @param timeout entry and attribute timeout
  * @param openFlags FOPEN_* flags for OPEN, CREATE and TMPFILE
  * @param opendirFlags FOPEN_* flags for OPENDIR
+ * @param keepUnchanged an OPEN adds KEEP_CACHE when the file has not changed since the guest
+ *     last dropped its pages
  */
-record CachePolicy(Duration timeout, int openFlags, int opendirFlags) {
+record CachePolicy(Duration timeout, int openFlags, int opendirFlags, boolean keepUnchanged) {
     /** The policy for {@code mode}. */
     static CachePolicy of(CacheMode mode) {
-        return new CachePolicy(mode.timeout(), mode.openFlags(), mode.opendirFlags());
+        return new CachePolicy(mode.timeout(), mode.openFlags(), mode.opendirFlags(),
+                mode == CacheMode.AUTO);
     }
 }

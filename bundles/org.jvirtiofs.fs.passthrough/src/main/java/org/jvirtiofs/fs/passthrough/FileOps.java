@@ -11,6 +11,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.api.ZeroCopyReader;
 import org.jvirtiofs.api.ZeroCopyWriter;
+import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.Io;
 import org.jvirtiofs.posix.Mounts;
 import org.jvirtiofs.posix.OpenFlags;
@@ -64,15 +65,34 @@ final class FileOps {
         int host = hostFlags(flags);
         checkMayWrite(host);
         int fd = dir.inodes.reopen(inode, host);
+        int replyFlags = dir.cache.openFlags();
         try {
             if (killSuidgid && (host & OpenFlags.O_TRUNC) != 0) {
                 AttrOps.killSuidgid(dir, fd);
+            }
+            if (dir.cache.keepUnchanged()) {
+                replyFlags |= keepIfUnchanged(inode, fd);
             }
         } catch (PosixException e) {
             Descriptors.closeQuietly(fd);
             throw e;
         }
-        return new OpenReply(dir.handles.add(new OpenFile(inode, fd, host)), dir.cache.openFlags());
+        return new OpenReply(dir.handles.add(new OpenFile(inode, fd, host)), replyFlags);
+    }
+
+    /**
+     * KEEP_CACHE if the file open on {@code fd} is as it was at the OPEN that last made the guest
+     * drop its pages of it, and that stamp counts; otherwise none, so the guest drops them now,
+     * and this OPEN's stamp is the one later OPENs compare against.
+     */
+    private static int keepIfUnchanged(Inode inode, int fd) throws PosixException {
+        DataStamp now = DataStamp.of(Fs.fstat(fd), System.currentTimeMillis());
+        DataStamp dropped = inode.dataStamp;
+        if (dropped != null && dropped.stillValidFor(now)) {
+            return OpenReply.FOPEN_KEEP_CACHE;
+        }
+        inode.dataStamp = now;
+        return 0;
     }
 
     CreateReply create(Context ctx, long parent, FileName name, int mode,

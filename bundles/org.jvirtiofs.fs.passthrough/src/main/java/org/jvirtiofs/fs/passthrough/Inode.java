@@ -19,6 +19,8 @@ final class Inode {
     final FileHandle handle;
     /** Guarded by the table's lock. */
     long lookups;
+    /** The file as the last OPEN that made the guest drop its cached pages saw it, or null. */
+    volatile DataStamp dataStamp;
 
     Inode(long nodeId, long generation, InodeKey key, int type, int fd, FileHandle handle) {
         this.nodeId = nodeId;

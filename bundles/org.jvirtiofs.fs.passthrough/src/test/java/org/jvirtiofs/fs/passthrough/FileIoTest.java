@@ -5,9 +5,12 @@ import static org.jvirtiofs.fs.passthrough.TestShare.assertErrno;
 import static org.jvirtiofs.fs.passthrough.TestShare.name;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.EnumSet;
 import java.util.OptionalLong;
 import java.util.Random;
@@ -98,6 +101,38 @@ class FileIoTest {
         assertEquals(java.time.Duration.ofDays(1), f.attrTimeout());
         assertTrue(t.fs.open(t.ctx, f.nodeId(), TestShare.RDONLY, false).has(OpenReply.FOPEN_KEEP_CACHE));
         assertTrue(t.fs.opendir(t.ctx, ROOT, TestShare.RDONLY).has(OpenReply.FOPEN_CACHE_DIR));
+    }
+
+    @Test
+    void autoKeepsTheGuestsPagesOnlyWhileTheFileIsUnchangedSinceTheyWereDropped() throws Exception {
+        t = new TestShare(); // cache=auto is the default
+        Path file = t.source.resolve("f");
+        Files.writeString(file, "v1");
+        FileTime written = Files.getLastModifiedTime(file);
+        Entry f = t.lookup(ROOT, "f");
+        assertFalse(keeps(f), "a file changed under 2 s ago is read afresh");
+        assertFalse(keeps(f), "its stamp from the first open does not count");
+        Thread.sleep(DataStamp.SETTLE_NANOS / 1_000_000 + 100);
+        assertFalse(keeps(f), "the first open with a settled stamp still drops the pages");
+        assertTrue(keeps(f), "unchanged since then: the guest keeps its pages");
+        assertTrue(keeps(f));
+        assertEquals("v1", t.readAll(f.nodeId()));
+        // a same-size rewrite with the old mtime put back changes only the ctime
+        Files.writeString(file, "v2");
+        Files.setLastModifiedTime(file, written);
+        assertFalse(keeps(f), "a host change drops the pages");
+        assertFalse(keeps(f), "and the change is too recent for the new stamp to count");
+        assertEquals("v2", t.readAll(f.nodeId()));
+        for (CacheMode mode : CacheMode.values()) {
+            assertEquals(mode == CacheMode.AUTO, CachePolicy.of(mode).keepUnchanged(), mode.toString());
+        }
+    }
+
+    /** Opens {@code f} read-only, releases it, and says whether the reply had KEEP_CACHE. */
+    private boolean keeps(Entry f) throws Exception {
+        OpenReply open = t.fs.open(t.ctx, f.nodeId(), TestShare.RDONLY, false);
+        t.fs.release(t.ctx, f.nodeId(), open.handle(), TestShare.RDONLY, false, false, 0);
+        return open.has(OpenReply.FOPEN_KEEP_CACHE);
     }
 
     @Test

@@ -1,0 +1,36 @@
+package org.jvirtiofs.fs.passthrough;
+
+import org.jvirtiofs.posix.Stat;
+
+/**
+ * What a host file looked like at an OPEN that made the guest drop its cached pages of it: from
+ * then on the guest's page cache holds only data read after that moment. While the file still
+ * has the same size, mtime and ctime, nothing has written to it since, so the next OPEN may
+ * tell the guest to keep those pages (FOPEN_KEEP_CACHE) rather than read them again.
+ *
+ * <p>One case breaks that: a write in the same timestamp tick as the one the stamp saw, which
+ * leaves the times as they were. A stamp therefore counts only if the file's last change was
+ * {@link #SETTLE_NANOS} or more before the stamp was taken, longer than any local filesystem's
+ * timestamp granularity (2 s on FAT); a file changed more recently is read afresh at its next
+ * OPEN, which takes a settled stamp. Git's index treats "racily clean" files the same way.
+ *
+ * @param settled the last change was long enough before the stamp for the stamp to count
+ */
+record DataStamp(long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec,
+        boolean settled) {
+    /** How long before the stamp a file's last change must be for the stamp to count. */
+    static final long SETTLE_NANOS = 2_000_000_000L;
+
+    /** The stamp of {@code st}, taken at {@code nowMillis} (wall clock, as {@link System#currentTimeMillis()}). */
+    static DataStamp of(Stat st, long nowMillis) {
+        long sinceChange = (nowMillis - st.ctimeSec() * 1000L) * 1_000_000L - st.ctimeNsec();
+        return new DataStamp(st.size(), st.mtimeSec(), st.mtimeNsec(), st.ctimeSec(),
+                st.ctimeNsec(), sinceChange >= SETTLE_NANOS);
+    }
+
+    /** Whether the guest's pages read since this stamp still hold the data of a file now {@code now}. */
+    boolean stillValidFor(DataStamp now) {
+        return settled && size == now.size && mtimeSec == now.mtimeSec && mtimeNsec == now.mtimeNsec
+                && ctimeSec == now.ctimeSec && ctimeNsec == now.ctimeNsec;
+    }
+}
