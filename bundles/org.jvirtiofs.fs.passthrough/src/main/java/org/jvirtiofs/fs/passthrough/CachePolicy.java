@@ -12,7 +12,7 @@ import org.jvirtiofs.api.CacheMode;
  *
  * <p>Close-to-open under auto: virtiofsd drops the guest's cached pages of a file at every
  * OPEN. Here an OPEN drops them only if the file changed since the OPEN that last dropped them
- * ({@link DataStamp}), so a guest reading an unchanged file again reads its page cache.
+ * ({@link org.jvirtiofs.posix.DataStamp}), so a guest reading an unchanged file again reads its page cache.
  *
  * @param timeout entry and attribute timeout
  * @param openFlags FOPEN_* flags for OPEN, CREATE and TMPFILE

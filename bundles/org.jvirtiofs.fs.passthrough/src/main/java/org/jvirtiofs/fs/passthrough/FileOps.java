@@ -11,6 +11,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.api.ZeroCopyReader;
 import org.jvirtiofs.api.ZeroCopyWriter;
+import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.Io;
 import org.jvirtiofs.posix.Mounts;

@@ -1,5 +1,6 @@
 package org.jvirtiofs.fs.passthrough;
 
+import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.FileHandle;
 
 /**

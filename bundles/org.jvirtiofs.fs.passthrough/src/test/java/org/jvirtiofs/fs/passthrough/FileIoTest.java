@@ -112,7 +112,7 @@ class FileIoTest {
         Entry f = t.lookup(ROOT, "f");
         assertFalse(keeps(f), "a file changed under 2 s ago is read afresh");
         assertFalse(keeps(f), "its stamp from the first open does not count");
-        Thread.sleep(DataStamp.SETTLE_NANOS / 1_000_000 + 100);
+        Thread.sleep(org.jvirtiofs.posix.DataStamp.SETTLE_NANOS / 1_000_000 + 100);
         assertFalse(keeps(f), "the first open with a settled stamp still drops the pages");
         assertTrue(keeps(f), "unchanged since then: the guest keeps its pages");
         assertTrue(keeps(f));

@@ -1,18 +1,22 @@
-package org.jvirtiofs.fs.passthrough;
+package org.jvirtiofs.posix;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import org.jvirtiofs.posix.Stat;
 
 /** When a stamp counts, and what a change to the file is. */
 class DataStampTest {
     private static final long CHANGED_SEC = 1_700_000_000L;
 
     private static Stat stat(long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec) {
-        return new Stat(0x7ff, 4096, 0, 1, 0, 0, 0100644, 12, size, 8, 0, 0, 0, 0, 0,
-                ctimeSec, ctimeNsec, mtimeSec, mtimeNsec, 0, 0, 8, 1, 1);
+        return stat(12, 1, size, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec);
+    }
+
+    private static Stat stat(long ino, int devMinor, long size, long mtimeSec, int mtimeNsec,
+            long ctimeSec, int ctimeNsec) {
+        return new Stat(0x7ff, 4096, 0, 1, 0, 0, 0100644, ino, size, 8, 0, 0, 0, 0, 0,
+                ctimeSec, ctimeNsec, mtimeSec, mtimeNsec, 0, 0, 8, devMinor, 1);
     }
 
     private static long millis(long sec, long nsec) {
@@ -29,7 +33,7 @@ class DataStampTest {
     }
 
     @Test
-    void sizeMtimeOrCtimeTellsAChange() {
+    void anotherFileOrItsSizeMtimeOrCtimeTellsAChange() {
         long now = millis(CHANGED_SEC + 10, 0);
         DataStamp dropped = DataStamp.of(stat(10, CHANGED_SEC, 1, CHANGED_SEC, 2), now);
         assertTrue(dropped.stillValidFor(DataStamp.of(stat(10, CHANGED_SEC, 1, CHANGED_SEC, 2), now + 5000)));
@@ -38,6 +42,9 @@ class DataStampTest {
         assertFalse(dropped.stillValidFor(DataStamp.of(stat(10, CHANGED_SEC - 1, 1, CHANGED_SEC, 2), now)));
         assertFalse(dropped.stillValidFor(DataStamp.of(stat(10, CHANGED_SEC, 1, CHANGED_SEC, 3), now)));
         assertFalse(dropped.stillValidFor(DataStamp.of(stat(10, CHANGED_SEC, 1, CHANGED_SEC + 1, 2), now)));
+        // the same times on another file: an overlay's copy-up, a file replaced by a rename
+        assertFalse(dropped.stillValidFor(DataStamp.of(stat(13, 1, 10, CHANGED_SEC, 1, CHANGED_SEC, 2), now)));
+        assertFalse(dropped.stillValidFor(DataStamp.of(stat(12, 2, 10, CHANGED_SEC, 1, CHANGED_SEC, 2), now)));
         DataStamp unsettled = DataStamp.of(stat(10, CHANGED_SEC, 1, CHANGED_SEC, 2), millis(CHANGED_SEC, 2));
         assertFalse(unsettled.stillValidFor(unsettled), "an unsettled stamp never counts");
     }
