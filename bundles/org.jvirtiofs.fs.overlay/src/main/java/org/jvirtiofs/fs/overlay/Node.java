@@ -1,5 +1,6 @@
 package org.jvirtiofs.fs.overlay;
 
+import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.FileMode;
 
 /**
@@ -28,6 +29,8 @@ final class Node {
     volatile byte[] name;
     /** The lower inode's link count when it was found: more than one may need the link index. */
     volatile int lowerNlink;
+    /** The file as the last OPEN that made the guest drop its cached pages saw it, or null. */
+    volatile DataStamp dataStamp;
     // guarded by the node table
     long lookups;
     int pins;

@@ -33,6 +33,7 @@ import org.jvirtiofs.api.StatFs;
 import org.jvirtiofs.api.ZeroCopyReader;
 import org.jvirtiofs.api.ZeroCopyWriter;
 import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.FileMode;
 import org.jvirtiofs.posix.Fs;
 import org.jvirtiofs.posix.Io;
@@ -67,6 +68,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private final Duration timeout;
     private final int openFlags;
     private final int opendirFlags;
+    /** cache=auto: an OPEN keeps the guest's pages of a file unchanged since it last dropped them. */
+    private final boolean keepUnchanged;
     private final Map<Long, Object> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
@@ -137,6 +140,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         timeout = cache.timeout();
         openFlags = cache.openFlags();
         opendirFlags = cache.opendirFlags();
+        keepUnchanged = cache == CacheMode.AUTO;
     }
 
     /** How many nodes the guest holds, the root included (for tests and statistics). */
@@ -673,7 +677,31 @@ public final class OverlayFilesystem implements FuseFilesystem {
             });
         }
         int fd = host(() -> tree.host.reopen(n.fd(), host));
-        return new OpenReply(add(new OpenFile(n, fd, host)), openFlags);
+        int replyFlags = openFlags;
+        if (keepUnchanged) {
+            try {
+                replyFlags |= keepIfUnchanged(n, fd);
+            } catch (FsException | RuntimeException e) {
+                Host.close(fd);
+                throw e;
+            }
+        }
+        return new OpenReply(add(new OpenFile(n, fd, host)), replyFlags);
+    }
+
+    /**
+     * As passthrough under cache=auto: KEEP_CACHE if the file open on {@code fd} is the one, and
+     * as it was, at the OPEN that last made the guest drop its pages (a copy-up makes it another
+     * file); otherwise none, and this OPEN's stamp is the one later OPENs compare against.
+     */
+    private int keepIfUnchanged(Node n, int fd) throws FsException {
+        DataStamp now = DataStamp.of(host(() -> Fs.fstat(fd)), System.currentTimeMillis());
+        DataStamp dropped = n.dataStamp;
+        if (dropped != null && dropped.stillValidFor(now)) {
+            return OpenReply.FOPEN_KEEP_CACHE;
+        }
+        n.dataStamp = now;
+        return 0;
     }
 
     @Override

@@ -63,6 +63,33 @@ class OverlayBehaviourTest {
     }
 
     @Test
+    void cacheAutoKeepsTheGuestsPagesOfAnUnchangedFileUntilCopyUp() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        OverlayOptions options = OverlayOptions.parse(Map.of(
+                OverlayOptions.LOWER, layers.path("l1") + ":" + layers.path("l2"),
+                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "auto"));
+        try (OverlayFilesystem fs = new OverlayFilesystem(options)) {
+            long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+            assertFalse(keeps(fs, a, OpenFlags.O_RDONLY), "the first open drops the pages");
+            Thread.sleep(org.jvirtiofs.posix.DataStamp.SETTLE_NANOS / 1_000_000 + 100);
+            keeps(fs, a, OpenFlags.O_RDONLY); // drops them if the first open came within 2 s of the build
+            assertTrue(keeps(fs, a, OpenFlags.O_RDONLY), "an unchanged lower file keeps them");
+            assertTrue(keeps(fs, a, OpenFlags.O_RDONLY));
+            assertFalse(keeps(fs, a, OpenFlags.O_RDWR), "copy-up makes it another file");
+            assertFalse(keeps(fs, a, OpenFlags.O_RDONLY), "the copy is under 2 s old");
+        }
+    }
+
+    /** Opens node {@code n} with {@code flags}, releases it, and says whether the reply had KEEP_CACHE. */
+    private static boolean keeps(OverlayFilesystem fs, long n, int flags) throws Exception {
+        OpenFlags open = new OpenFlags(flags);
+        org.jvirtiofs.api.OpenReply reply = fs.open(ROOT, n, open, false);
+        fs.release(ROOT, n, reply.handle(), open, false, false, 0);
+        return reply.has(org.jvirtiofs.api.OpenReply.FOPEN_KEEP_CACHE);
+    }
+
+    @Test
     void hardLinksOfALowerFileStayOneFileAcrossARestart() throws Exception {
         Layers layers = Layers.build();
         Path upper = layers.upperCopy("upper");
