@@ -74,7 +74,7 @@ class CoherencyGuestTest {
         // names the guest never looked up (new, b) are found in every mode
         String expected = "data=" + data + "\nsame=" + same + "!\nnew=yes\nold=" + oldStillSeen + "\nb=yes\n";
         assertEquals(expected, Files.readString(share.resolve("seen-after")), "cache=" + mode);
-        // 24 reads of the share's files: direct I/O sends every one to the daemon; the page
+        // 25 reads of the share's files: direct I/O sends every one to the daemon; the page
         // cache modes send the first reads and, under auto, the reads after a change
         Matcher reads = READS.matcher(summary);
         assertTrue(reads.find(), summary);
