@@ -14,7 +14,6 @@ import java.nio.ByteBuffer;
  * bounded by the table sizes, which also catches loops.
  */
 final class ChainParser {
-
     private final GuestMemory memory;
     private final ByteBuffer descriptorTable;
     private final int queueSize;

@@ -52,14 +52,14 @@ public final class VhostUser {
     // Virtio feature bits (bit numbers).
     public static final int VIRTIO_RING_F_INDIRECT_DESC = 28;
     public static final int VIRTIO_RING_F_EVENT_IDX = 29;
+    public static final int VHOST_USER_F_PROTOCOL_FEATURES = 30;
+    public static final int VIRTIO_F_VERSION_1 = 32;
 
     /** A split ring's descriptor flags (virtio 1.1 §2.6.5), and a descriptor's size. */
     public static final int VIRTQ_DESC_F_NEXT = 1;
     public static final int VIRTQ_DESC_F_WRITE = 2;
     public static final int VIRTQ_DESC_F_INDIRECT = 4;
     public static final int VIRTQ_DESC_SIZE = 16;
-    public static final int VHOST_USER_F_PROTOCOL_FEATURES = 30;
-    public static final int VIRTIO_F_VERSION_1 = 32;
 
     // Protocol feature bits (bit numbers). CONFIG (9) is never offered: QEMU 7.1-8.0 crash on it for vhost-user-fs.
     public static final int VHOST_USER_PROTOCOL_F_MQ = 0;
