@@ -67,7 +67,7 @@ final class WarmUpRequests {
      * READ and WRITE with max_pages 32), so reads and writes span as many segments as the guest's.
      */
     private static final int MAX_PAGES = 32;
-    private static final int PAGE = 4096;
+    private static final int PAGE = FuseConstants.PAGE_SIZE;
     private static final int ATTR_OUT = 104;
     private static final int OPEN_OUT = 16;
     private static final int WRITE_OUT = 8;
@@ -281,9 +281,7 @@ final class WarmUpRequests {
         Long n = lookups.remove(node);
         if (n != null) {
             begin(FUSE_FORGET, node).putLong(n);
-            int length = out.position();
-            out.putInt(0, length).flip();
-            sent++;
+            int length = finish();
             queue.call(out, new int[] {length}, NO_REPLY, TIMEOUT_MILLIS); // one segment, as on the hiprio queue
         }
     }
@@ -314,10 +312,16 @@ final class WarmUpRequests {
         return r;
     }
 
-    private ByteBuffer call(int... reply) throws IOException, TimeoutException {
+    /** Fills in the request's length and readies it to send; returns the length. */
+    private int finish() {
         int length = out.position();
         out.putInt(0, length).flip();
         sent++;
+        return length;
+    }
+
+    private ByteBuffer call(int... reply) throws IOException, TimeoutException {
+        int length = finish();
         int end = pagesAt < 0 ? length : pagesAt;
         int[] pages = pagesAt < 0 ? NO_REPLY : pages(length - pagesAt);
         int[] readable = new int[(end > FuseConstants.FUSE_IN_HEADER_SIZE ? 2 : 1) + pages.length];

@@ -56,6 +56,14 @@ class WarmUpTest {
         return () -> asked.incrementAndGet() > n;
     }
 
+    /** A passthrough warm-up on a fresh share, given 600 s, half a second into its rounds. */
+    private WarmUp midRoundOnAShare(BooleanSupplier guestCame, Path scratch) throws Exception {
+        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
+            guestCame, scratch);
+        Thread.sleep(500);
+        return w;
+    }
+
     /** Waits for a warm-up to end, or fails after {@code seconds}. */
     private static String awaitEnd(WarmUp w, int seconds) throws InterruptedException {
         for (int i = 0; i < seconds * 20 && w.outcome() == null; i++) {
@@ -110,9 +118,7 @@ class WarmUpTest {
     void theGuestsFirstRequestEndsIt() throws Exception {
         Path scratch = scratch();
         AtomicBoolean guestCame = new AtomicBoolean();
-        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
-            guestCame::get, scratch);
-        Thread.sleep(500);
+        WarmUp w = midRoundOnAShare(guestCame::get, scratch);
         guestCame.set(true);
         String outcome = awaitEnd(w, 30);
         assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
@@ -122,9 +128,7 @@ class WarmUpTest {
     @Test
     void stoppingEndsItAfterTheRoundAtHand() throws Exception {
         Path scratch = scratch();
-        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
-            NO_GUEST, scratch);
-        Thread.sleep(500);
+        WarmUp w = midRoundOnAShare(NO_GUEST, scratch);
         long t0 = System.nanoTime();
         w.stop();
         w.stop(); // twice is harmless
