@@ -22,7 +22,7 @@ import java.util.Map;
  * @param logLevel error, warn, info, debug, trace or off
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
  * @param warmUpSeconds how long at most to rehearse the request path before the guest comes, 0 for not at all
- *     (a jvirtiofs extension; {@link WarmUp})
+ *     (a jvirtiofs extension; {@link org.jvirtiofs.vhostuser.warmup.WarmUp})
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,

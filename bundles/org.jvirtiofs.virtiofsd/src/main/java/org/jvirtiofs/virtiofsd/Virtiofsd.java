@@ -11,6 +11,7 @@ import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.BackendOptions;
 import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
+import org.jvirtiofs.vhostuser.warmup.WarmUp;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.service.component.annotations.Activate;
@@ -29,6 +30,19 @@ import org.slf4j.LoggerFactory;
 public final class Virtiofsd {
     private static final Logger LOG = LoggerFactory.getLogger(Virtiofsd.class);
     private static final long PROVIDER_WAIT_MILLIS = 10_000;
+    private static final String WARM_UP = "jvirtiofsd-warm-up";
+    /** The warm-up's sessions, observed and served as the guest's are (see {@link #requestHandler}). */
+    private static final WarmUp.Sessions WARM_UP_SESSIONS = new WarmUp.Sessions() {
+        @Override
+        public FuseSession session(FuseFilesystem fs) {
+            return new FuseSession(fs, SessionOptions.defaults(), new RequestTally());
+        }
+
+        @Override
+        public RequestHandler handler(FuseSession session) {
+            return requestHandler(session, () -> { });
+        }
+    };
 
     private volatile FuseFilesystem filesystem;
     private final RequestTally tally = new RequestTally();
@@ -125,8 +139,8 @@ public final class Virtiofsd {
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
             if (options.warmUpSeconds() > 0) {
                 VhostUserBackend b = backend;
-                warmUp = WarmUp.start(factory, options.providerOptions(), options.warmUpSeconds(),
-                        () -> b.status().requestsServed() > 0);
+                warmUp = WarmUp.start(WARM_UP, factory, options.providerOptions(), options.warmUpSeconds(),
+                        () -> b.status().requestsServed() > 0, WARM_UP_SESSIONS);
             }
         } catch (IllegalArgumentException | FsException e) {
             exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);

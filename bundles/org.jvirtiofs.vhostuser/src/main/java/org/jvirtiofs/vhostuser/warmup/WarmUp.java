@@ -1,4 +1,4 @@
-package org.jvirtiofs.virtiofsd;
+package org.jvirtiofs.vhostuser.warmup;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -14,13 +14,13 @@ import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.FuseSession;
-import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.LoopbackQueue;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request path rehearsed while the daemon waits for its guest, so the guest's first
+ * The request path rehearsed while a share waits for its guest, so the guest's first
  * workload does not run on cold code. A JVM interprets new code, then compiles it twice (C1,
  * then C2) once it has run often enough, and on a small machine those compilers take CPU from
  * the guest; a guest that lists a tree (find, READDIRPLUS) for the first time minutes after
@@ -28,14 +28,17 @@ import org.slf4j.LoggerFactory;
  * given: a provider of the share's type and options, on a temporary directory of its own,
  * serves {@link WarmUpRequests} rounds, each behind a session and a {@link LoopbackQueue} of its
  * own (the same ring, worker and session code a guest's queue runs). The share itself is never
- * touched; the temporary directory is removed when it ends.
+ * touched; the temporary directory is removed when it ends. Used by jvirtiofsd and by the
+ * platform's vhost-user shares.
  */
-final class WarmUp implements Runnable {
+public final class WarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
     private static final long JOIN_MILLIS = 15_000;
 
+    private final String name;
     private final FilesystemFactory factory;
     private final Map<String, Object> options;
+    private final Sessions sessions;
     private final long budgetNanos;
     private final BooleanSupplier guestCame;
     private final Path parent;
@@ -44,41 +47,59 @@ final class WarmUp implements Runnable {
     private volatile long requests;
     private volatile String outcome;
 
-    private WarmUp(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds, BooleanSupplier guestCame,
-                   Path parent) {
+    /**
+     * How the guest's session and its queue's handler are made. A round's are made by the same
+     * code, so they are of the guest's classes (a handler's lambda is a class per place it is
+     * written) and the JIT's code compiled on them stays valid when the guest comes.
+     */
+    public interface Sessions {
+        /** A session serving {@code filesystem}, observed as the guest's is. */
+        FuseSession session(FuseFilesystem filesystem);
+
+        /** The handler a queue serving {@code session} is given. */
+        RequestHandler handler(FuseSession session);
+    }
+
+    private WarmUp(String name, FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
+                   BooleanSupplier guestCame, Sessions sessions, Path parent) {
+        this.name = name;
         this.factory = factory;
         this.options = new LinkedHashMap<>(shareOptions);
+        this.sessions = sessions;
         this.budgetNanos = seconds * 1_000_000_000L;
         this.guestCame = guestCame;
         this.parent = parent;
-        this.thread = new Thread(this, "jvirtiofsd-warm-up");
+        this.thread = new Thread(this, name);
         thread.setDaemon(true);
     }
 
     /**
      * Starts warming up with the share's provider {@code factory} and options, for at most
-     * {@code seconds} and until {@code guestCame} (asked between rounds, a few milliseconds apart).
+     * {@code seconds} and until {@code guestCame} (asked between rounds, a few milliseconds apart),
+     * in the temporary-file directory. {@code name} names its thread, its directory and its log
+     * lines.
      */
-    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
-                        BooleanSupplier guestCame) {
-        return start(factory, shareOptions, seconds, guestCame, Path.of(System.getProperty("java.io.tmpdir")));
+    public static WarmUp start(String name, FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
+                               BooleanSupplier guestCame, Sessions sessions) {
+        return start(name, factory, shareOptions, seconds, guestCame, sessions,
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
-    /** As {@link #start(FilesystemFactory, Map, int, BooleanSupplier)}, its directory made in {@code parent}. */
-    static WarmUp start(FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
-                        BooleanSupplier guestCame, Path parent) {
-        WarmUp w = new WarmUp(factory, shareOptions, seconds, guestCame, parent);
+    /** As {@link #start(String, FilesystemFactory, Map, int, BooleanSupplier, Sessions)}, its directory in {@code parent}. */
+    public static WarmUp start(String name, FilesystemFactory factory, Map<String, ?> shareOptions, int seconds,
+                               BooleanSupplier guestCame, Sessions sessions, Path parent) {
+        WarmUp w = new WarmUp(name, factory, shareOptions, seconds, guestCame, sessions, parent);
         w.thread.start();
         return w;
     }
 
     /** Asks it to end after the round at hand; does not wait. */
-    void stop() {
+    public void stop() {
         stopping = true;
     }
 
     /** Asks it to end and waits until it has cleaned up. */
-    void stopAndWait() {
+    public void stopAndWait() {
         stop();
         try {
             thread.join(JOIN_MILLIS);
@@ -87,13 +108,13 @@ final class WarmUp implements Runnable {
         }
     }
 
-    /** Requests served so far. */
-    long requests() {
+    /** Requests served, once it has ended. */
+    public long requests() {
         return requests;
     }
 
     /** How it ended, as logged; null while it runs. */
-    String outcome() {
+    public String outcome() {
         return outcome;
     }
 
@@ -103,8 +124,9 @@ final class WarmUp implements Runnable {
         String end;
         Path dir = null;
         try {
-            dir = Files.createTempDirectory(parent, "jvirtiofsd-warm-up-");
-            LOG.info("warm-up on {} until the guest's first request, at most {} s", dir, budgetNanos / 1_000_000_000L);
+            dir = Files.createTempDirectory(parent, name + "-");
+            LOG.info("{} on {} until the guest's first request, at most {} s", name, dir,
+                    budgetNanos / 1_000_000_000L);
             end = rounds(dir, start);
         } catch (IOException | FsException | TimeoutException | RuntimeException e) {
             end = "ended early: " + e.getMessage();
@@ -114,7 +136,7 @@ final class WarmUp implements Runnable {
             }
         }
         outcome = String.format("%d requests in %.1f s, %s", requests, (System.nanoTime() - start) / 1e9, end);
-        LOG.info("warm-up: {}", outcome);
+        LOG.info("{}: {}", name, outcome);
     }
 
     private String rounds(Path dir, long start) throws IOException, FsException, TimeoutException {
@@ -143,12 +165,11 @@ final class WarmUp implements Runnable {
      * among the steady requests, and compiles it in rather than leaving a trap that the guest's
      * first requests would spring, sending its code back to the interpreter.
      */
-    private static void session(FuseFilesystem fs, WarmUpRequests r, int round) throws IOException,
+    private void session(FuseFilesystem fs, WarmUpRequests r, int round) throws IOException,
             TimeoutException {
-        // observed as the guest's session is, and served through the guest's handler class
-        FuseSession session = new FuseSession(fs, SessionOptions.defaults(), new RequestTally());
-        try (LoopbackQueue queue = LoopbackQueue.open(Virtiofsd.requestHandler(session, () -> { }),
-                WarmUpRequests.REQUEST_ROOM, WarmUpRequests.REPLY_ROOM, "jvirtiofsd-warm-up-vq")) {
+        FuseSession session = sessions.session(fs);
+        try (LoopbackQueue queue = LoopbackQueue.open(sessions.handler(session),
+                WarmUpRequests.REQUEST_ROOM, WarmUpRequests.REPLY_ROOM, name + "-vq")) {
             r.init(queue, 1000 + round % 1000);
             r.round("warm-up-" + round);
         } finally {

@@ -1,4 +1,4 @@
-package org.jvirtiofs.virtiofsd;
+package org.jvirtiofs.vhostuser.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +16,9 @@ import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fs.memory.MemoryFilesystemFactory;
 import org.jvirtiofs.fs.passthrough.PassthroughFilesystemFactory;
+import org.jvirtiofs.fuse.FuseSession;
+import org.jvirtiofs.fuse.SessionOptions;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +27,24 @@ class WarmUpTest {
     private static final int ROUNDS = 5;
 
     private static final BooleanSupplier NO_GUEST = () -> false;
+
+    /** Sessions and handlers as a share's transport makes them. */
+    private static final WarmUp.Sessions SESSIONS = new WarmUp.Sessions() {
+        @Override
+        public FuseSession session(FuseFilesystem fs) {
+            return new FuseSession(fs, SessionOptions.defaults());
+        }
+
+        @Override
+        public RequestHandler handler(FuseSession session) {
+            return RequestHandler.onFrontendGone(session::handle, session::destroy);
+        }
+    };
+
+    private static WarmUp start(FilesystemFactory factory, Map<String, ?> options, int seconds,
+                                BooleanSupplier guestCame, Path scratch) {
+        return WarmUp.start("test-warm-up", factory, options, seconds, guestCame, SESSIONS, scratch);
+    }
 
     @TempDir
     Path tmp;
@@ -58,7 +79,7 @@ class WarmUpTest {
 
     /** A passthrough warm-up on a fresh share, given 600 s, half a second into its rounds. */
     private WarmUp midRoundOnAShare(BooleanSupplier guestCame, Path scratch) throws Exception {
-        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
+        WarmUp w = start(new PassthroughFilesystemFactory(), Map.of("source", share().toString()), 600,
             guestCame, scratch);
         Thread.sleep(500);
         return w;
@@ -77,10 +98,10 @@ class WarmUpTest {
         Path share = share();
         Path scratch = scratch();
         // the first one loads what later ones reuse (classes, native libraries and their fds)
-        awaitEnd(WarmUp.start(new PassthroughFilesystemFactory(), Map.of("source", share.toString()), 600,
+        awaitEnd(start(new PassthroughFilesystemFactory(), Map.of("source", share.toString()), 600,
             afterRounds(1), scratch), 60);
         long fdsBefore = openFds();
-        WarmUp w = WarmUp.start(new PassthroughFilesystemFactory(),
+        WarmUp w = start(new PassthroughFilesystemFactory(),
             Map.of("source", share.toString(), "cache", "always", "readonly", "true"), 600, afterRounds(ROUNDS),
             scratch);
         String outcome = awaitEnd(w, 60);
@@ -98,7 +119,7 @@ class WarmUpTest {
      */
     @Test
     void theMemoryProviderWarmsUpTooWithinAFewInodes() throws Exception {
-        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "60"), 600, afterRounds(ROUNDS),
+        WarmUp w = start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "60"), 600, afterRounds(ROUNDS),
             scratch());
         String outcome = awaitEnd(w, 60);
         assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
@@ -108,7 +129,7 @@ class WarmUpTest {
     @Test
     void itEndsWhenItsTimeIsUp() throws Exception {
         Path scratch = scratch();
-        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of(), 1, NO_GUEST, scratch);
+        WarmUp w = start(new MemoryFilesystemFactory(), Map.of(), 1, NO_GUEST, scratch);
         String outcome = awaitEnd(w, 60);
         assertTrue(outcome != null && outcome.endsWith(", its time was up"), outcome);
         assertEquals(List.of(), list(scratch));
@@ -153,7 +174,7 @@ class WarmUpTest {
                 throw new IllegalArgumentException("option 'lower' is required");
             }
         };
-        WarmUp w = WarmUp.start(refusing, Map.of(), 10, NO_GUEST, scratch);
+        WarmUp w = start(refusing, Map.of(), 10, NO_GUEST, scratch);
         awaitEnd(w, 30);
         assertEquals("0 requests", w.outcome().substring(0, w.outcome().indexOf(" in ")));
         assertTrue(w.outcome().endsWith("ended early: option 'lower' is required"), w.outcome());
@@ -164,7 +185,7 @@ class WarmUpTest {
     void aProviderThatFailsARequestEndsItEarlyNamingTheRequest() throws Exception {
         Path scratch = scratch();
         // room for the root alone: the round's MKDIR gets ENOSPC
-        WarmUp w = WarmUp.start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "1"), 10, NO_GUEST, scratch);
+        WarmUp w = start(new MemoryFilesystemFactory(), Map.of("nr_inodes", "1"), 10, NO_GUEST, scratch);
         awaitEnd(w, 30);
         // INIT, the LOOKUP of the round's directory (a miss), then its MKDIR
         assertTrue(w.outcome().startsWith("3 requests in "), w.outcome());

@@ -1,4 +1,4 @@
-package org.jvirtiofs.virtiofsd;
+package org.jvirtiofs.vhostuser.warmup;
 
 import static org.jvirtiofs.api.Errno.ENOENT;
 import static org.jvirtiofs.api.OpenFlags.O_CREAT;
