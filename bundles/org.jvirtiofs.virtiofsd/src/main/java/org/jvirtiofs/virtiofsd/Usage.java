@@ -31,7 +31,8 @@ final class Usage {
               --provider=TYPE              serve another provider type than passthrough (jvirtiofs)
               --warm-up=SECONDS            until the guest's first request, at most this long, rehearse
                                            requests on a temporary directory so the guest meets compiled
-                                           code; 0 turns it off (default 10; jvirtiofs)
+                                           code; 0 turns it off (default 10; passthrough and
+                                           memory providers; jvirtiofs)
               -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version

@@ -74,6 +74,16 @@ public final class WarmUp implements Runnable {
     }
 
     /**
+     * Whether a warm-up can serve a provider of {@code type} away from the share's data: the
+     * passthrough provider serves its {@code source} option, which the warm-up replaces with a
+     * scratch directory; the memory provider makes a tree of its own. Any other (the overlay's
+     * layers, a plugin's store) would be served where its options point, so it is not warmed up.
+     */
+    public static boolean supports(String type) {
+        return "passthrough".equals(type) || "memory".equals(type);
+    }
+
+    /**
      * Starts warming up with the share's provider {@code factory} and options, for at most
      * {@code seconds} and until {@code guestCame} (asked between rounds, a few milliseconds apart),
      * in the temporary-file directory. {@code name} names its thread, its directory and its log

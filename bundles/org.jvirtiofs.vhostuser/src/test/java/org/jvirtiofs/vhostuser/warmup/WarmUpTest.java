@@ -1,6 +1,7 @@
 package org.jvirtiofs.vhostuser.warmup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -124,6 +125,18 @@ class WarmUpTest {
         String outcome = awaitEnd(w, 60);
         assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
         assertTrue(w.requests() > ROUNDS * 250, outcome);
+    }
+
+    /**
+     * It replaces only the {@code source} option: a provider whose data other options name (the
+     * overlay's layers) would have its rounds made and removed in the share itself.
+     */
+    @Test
+    void onlyProvidersItCanKeepOffTheSharesDataAreWarmedUp() {
+        assertTrue(WarmUp.supports("passthrough"));
+        assertTrue(WarmUp.supports("memory"));
+        assertFalse(WarmUp.supports("overlay"));
+        assertFalse(WarmUp.supports("a-plugins-own"));
     }
 
     @Test
