@@ -36,6 +36,7 @@ final class Share {
     private final ProviderGate gate;
     private final SwitchableFilesystem filesystem;
     private final FuseSession session;
+    private final ShareWarmUps warmUps;
     private ShareSettings settings;
     private Transport transport;
     private FilesystemFactory factory;
@@ -43,13 +44,24 @@ final class Share {
     private ShareState state = ShareState.WAITING;
     private String reason = "";
 
-    /** A share for {@code settings}, not yet started. */
+    /** A share for {@code settings}, not yet started, that never warms up. */
     Share(String configId, ShareSettings settings) {
+        this(configId, settings, null);
+    }
+
+    /** A share for {@code settings}, not yet started, that offers {@code warmUps} its start. */
+    Share(String configId, ShareSettings settings, ShareWarmUps warmUps) {
         this.configId = configId;
         this.settings = settings;
+        this.warmUps = warmUps;
         this.gate = new ProviderGate(TimeUnit.SECONDS.toNanos(settings.suspendSeconds()));
         this.filesystem = new SwitchableFilesystem(gate);
-        this.session = new FuseSession(filesystem, SessionOptions.defaults(), statistics);
+        this.session = session(filesystem, statistics);
+    }
+
+    /** A share's session; a warm-up's is made here too, so both are of one make. */
+    static FuseSession session(SwitchableFilesystem filesystem, ShareStatistics statistics) {
+        return new FuseSession(filesystem, SessionOptions.defaults(), statistics);
     }
 
     /** A share that cannot run; kept so the operator sees why. */
@@ -267,6 +279,9 @@ final class Share {
     private boolean startTransport() {
         try {
             transport = Transport.open(settings, session);
+            if (warmUps != null) {
+                warmUps.started(settings, factory, statistics::anyServed);
+            }
             return true;
         } catch (IOException | RuntimeException e) {
             FuseFilesystem fs = gate.current();

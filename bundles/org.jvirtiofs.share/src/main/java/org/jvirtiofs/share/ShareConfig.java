@@ -53,4 +53,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Seconds a request waits for a provider that went away before EIO",
             required = false)
     int suspend$_$timeout() default 10;
+
+    @AttributeDefinition(description = "vhost-user shares: seconds at most to rehearse the request path on a "
+            + "scratch directory until the guest's first request, so its first work does not run on cold code; "
+            + "0 for none. One warm-up at a time in a platform, once per provider type", required = false)
+    int warm$_$up() default 10;
 }

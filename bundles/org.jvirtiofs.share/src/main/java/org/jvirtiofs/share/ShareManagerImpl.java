@@ -54,6 +54,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     /** Shares by configuration id (the factory configuration's PID). */
     private final Map<String, Share> shares = new LinkedHashMap<>(); // guarded by this
     private final List<Provider> providers = new CopyOnWriteArrayList<>();
+    private final ShareWarmUps warmUps = new ShareWarmUps();
 
     @Reference
     private ConfigurationAdmin configurationAdmin;
@@ -98,6 +99,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
 
     @Deactivate
     void deactivate() {
+        warmUps.stop();
         for (Share share : snapshot()) {
             share.stop();
         }
@@ -167,7 +169,7 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
     }
 
     private void start(String pid, ShareSettings settings) {
-        Share share = new Share(pid, settings);
+        Share share = new Share(pid, settings, warmUps);
         String clash = clash(pid, settings);
         if (clash != null) {
             share.fail(clash);
@@ -410,6 +412,6 @@ public final class ShareManagerImpl implements ShareManager, ManagedServiceFacto
         Object name = config.get(NAME);
         String shown = name != null ? name.toString() : Optional.ofNullable(FactoryConfigurations.nameOf(pid, config)).orElse(pid);
         return new ShareSettings(shown, String.valueOf(config.getOrDefault(PROVIDER, ShareSettings.DEFAULT_PROVIDER)),
-                null, null, 0, ShareSettings.DEFAULT_SUSPEND_SECONDS, Map.of());
+                null, null, 0, ShareSettings.DEFAULT_SUSPEND_SECONDS, 0, Map.of());
     }
 }

@@ -21,18 +21,23 @@ import org.jvirtiofs.config.FactoryConfigurations;
  * @param mountpoint the /dev/fuse mountpoint, or null
  * @param threads worker threads per queue (vhost-user) or readers (/dev/fuse)
  * @param suspendSeconds how long requests wait for a missing provider before EIO
+ * @param warmUpSeconds how long at most a vhost-user share rehearses its request path before its
+ *     guest's first request, 0 for not at all ({@link ShareWarmUps})
  * @param providerOptions the options handed to the provider
  */
 record ShareSettings(String name, String provider, String socket, Path mountpoint, int threads,
-        int suspendSeconds, Map<String, Object> providerOptions) {
+        int suspendSeconds, int warmUpSeconds, Map<String, Object> providerOptions) {
     static final String DEFAULT_PROVIDER = "passthrough";
     static final String SUSPEND_TIMEOUT = "suspend-timeout";
     static final int DEFAULT_SUSPEND_SECONDS = 10;
+    static final String WARM_UP = "warm-up";
+    /** As jvirtiofsd's --warm-up: a guest boots in a few seconds, and its first request ends it. */
+    static final int DEFAULT_WARM_UP_SECONDS = 10;
 
     /** virtio-fs tags are at most 36 bytes (the device config's tag field); keep names shell-friendly. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");
     private static final Set<String> SHARE_KEYS = Set.of(ShareManager.NAME, ShareManager.PROVIDER,
-            ShareManager.SOCKET, ShareManager.MOUNTPOINT, ShareManager.THREADS, SUSPEND_TIMEOUT);
+            ShareManager.SOCKET, ShareManager.MOUNTPOINT, ShareManager.THREADS, SUSPEND_TIMEOUT, WARM_UP);
 
     ShareSettings {
         providerOptions = Map.copyOf(providerOptions);
@@ -63,6 +68,7 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
         }
         int threads = values.integer(ShareManager.THREADS, 0, 0, 64);
         int suspend = values.integer(SUSPEND_TIMEOUT, DEFAULT_SUSPEND_SECONDS, 0, 3600);
+        int warmUp = values.integer(WARM_UP, DEFAULT_WARM_UP_SECONDS, 0, 3600);
         Map<String, Object> options = new TreeMap<>();
         config.forEach((key, value) -> {
             if (!SHARE_KEYS.contains(key) && !FactoryConfigurations.FRAMEWORK_KEYS.contains(key) && value != null) {
@@ -70,7 +76,7 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
             }
         });
         return new ShareSettings(name, provider, socket, mountpoint == null ? null : Path.of(mountpoint),
-                threads, suspend, options);
+                threads, suspend, warmUp, options);
     }
 
     /** The host directory served, or "" if the provider has none. */
@@ -97,6 +103,6 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
     ShareSettings withProvider(String type, Map<String, ?> changes) {
         Map<String, Object> merged = new TreeMap<>(providerOptions);
         merged.putAll(changes);
-        return new ShareSettings(name, type, socket, mountpoint, threads, suspendSeconds, merged);
+        return new ShareSettings(name, type, socket, mountpoint, threads, suspendSeconds, warmUpSeconds, merged);
     }
 }

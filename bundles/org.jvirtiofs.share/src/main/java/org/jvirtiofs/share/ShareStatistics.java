@@ -43,6 +43,16 @@ final class ShareStatistics implements RequestObserver {
         maxNanos.accumulate(n);
     }
 
+    /** Whether any request was served yet. */
+    boolean anyServed() {
+        for (LongAdder n : requests) {
+            if (n.sum() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Counts a provider replacement. */
     void swapped() {
         swaps.increment();

@@ -27,12 +27,19 @@ sealed interface Transport extends AutoCloseable {
         if (settings.socket() != null) {
             refuseLiveSocket(settings.socket());
             BackendOptions options = BackendOptions.defaults().withThreadPoolSize(settings.threads());
-            // a VM that goes away leaves no nodes or open files behind in the provider
-            RequestHandler handler = RequestHandler.onFrontendGone(session::handle, session::destroy);
+            RequestHandler handler = handler(session);
             return new VhostUser(VhostUserBackend.listen(settings.socket(), options, handler, handler));
         }
         MountOptions options = MountOptions.defaults().withReaders(Math.max(1, settings.threads()));
         return new DevFuse(FuseMount.mount(settings.mountpoint(), session, options));
+    }
+
+    /**
+     * The handler a vhost-user share's queues serve {@code session} with; a warm-up's is made here
+     * too, so both are of one class. A VM that goes away leaves no nodes or open files behind.
+     */
+    static RequestHandler handler(FuseSession session) {
+        return RequestHandler.onFrontendGone(session::handle, session::destroy);
     }
 
     /** A socket someone still listens on belongs to a live daemon: never steal it. */

@@ -16,8 +16,19 @@ class ShareSettingsTest {
         assertEquals("passthrough", s.provider());
         assertEquals("vhost-user:/run/web.sock", s.transport());
         assertEquals(2, s.threads());
+        assertEquals(ShareSettings.DEFAULT_WARM_UP_SECONDS, s.warmUpSeconds());
         assertEquals(Map.of("source", "/srv/web", "cache", "auto", "readonly", Boolean.TRUE), s.providerOptions());
         assertEquals("/srv/web", s.source());
+    }
+
+    @Test
+    void theWarmUpIsAShareKeyFromNoneToAnHour() {
+        assertEquals(0, ShareSettings.parse(Map.of("socket", "/a.sock", "warm-up", 0), "w").warmUpSeconds());
+        ShareSettings s = ShareSettings.parse(Map.of("socket", "/a.sock", "warm-up", "3600"), "w");
+        assertEquals(3600, s.warmUpSeconds());
+        assertEquals(Map.of(), s.providerOptions());
+        assertEquals("warm-up: '3601' is not a number from 0 to 3600", assertThrows(IllegalArgumentException.class,
+                () -> ShareSettings.parse(Map.of("socket", "/a", "warm-up", "3601"), "w")).getMessage());
     }
 
     @Test

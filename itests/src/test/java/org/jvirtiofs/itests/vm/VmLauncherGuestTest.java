@@ -47,8 +47,9 @@ class VmLauncherGuestTest {
         for (String s : new String[] {"a", "b", "c"}) {
             Path dir = Files.createDirectory(tmp.resolve(s));
             Files.writeString(dir.resolve("hello"), "from host " + s + "\n");
-            Files.writeString(etc.resolve("org.jvirtiofs.share-" + s + ".cfg"),
-                    "source = " + dir + "\nsocket = " + tmp.resolve(s + ".sock") + "\n");
+            // share a warms the platform up until its guest's first request; b and c are told not to
+            Files.writeString(etc.resolve("org.jvirtiofs.share-" + s + ".cfg"), "source = " + dir + "\nsocket = "
+                    + tmp.resolve(s + ".sock") + "\nwarm-up = " + (s.equals("a") ? "120" : "0") + "\n");
         }
         Path vmConfig = etc.resolve("org.jvirtiofs.vm-t.cfg");
         Path console = tmp.resolve("console.log");
@@ -61,6 +62,11 @@ class VmLauncherGuestTest {
         try (platform) {
             platform.waitFor(() -> exists(tmp.resolve("a/seen")) && exists(tmp.resolve("b/seen")), 180,
                     "the guest to see shares a and b");
+            platform.waitFor(() -> platform.log().contains("jvirtiofs-warm-up-a: "), 30, "share a's warm-up to end");
+            assertTrue(Pattern.compile("jvirtiofs-warm-up-a: [1-9]\\d* requests in \\d+\\.\\d s, stopped by the guest's "
+                    + "first request").matcher(platform.log()).find(), platform.log());
+            assertFalse(platform.log().contains("jvirtiofs-warm-up-b") || platform.log().contains("jvirtiofs-warm-up-c"),
+                    platform.log());
             platform.send("vm:list");
             platform.waitFor(() -> platform.output().contains("a,b     a,b"), 10, "vm:list");
             assertTrue(Pattern.compile("t +RUNNING +tcg +512 MiB +1 +a,b +a,b +\\d+").matcher(platform.output()).find(),
