@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jvirtiofs.itests.vm.GuestImage;
 import org.jvirtiofs.itests.vm.GuestVm;
 
@@ -27,7 +28,13 @@ import org.jvirtiofs.itests.vm.GuestVm;
 public final class GuestBench {
     private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", ".")).toAbsolutePath().normalize();
     private static final String VIRTIOFSD = "/usr/lib/qemu/virtiofsd";
-    static final List<String> BACKENDS = List.of("jvirtiofs", "virtiofsd", "9p", "host");
+    /**
+     * What a run can measure: jvirtiofsd, QEMU's C daemon, virtio-9p, the host's own filesystem,
+     * and the platform (bin/jvirtiofs serving a share from its configuration), which runs only
+     * when asked for.
+     */
+    static final List<String> BACKENDS = List.of("jvirtiofs", "virtiofsd", "9p", "host", "platform");
+    static final List<String> DEFAULT_BACKENDS = BACKENDS.subList(0, 4);
     static final List<String> WORKLOADS = List.of("smallfiles", "bigfile", "metadata", "roundtrip");
 
     private final Settings settings;
@@ -43,16 +50,18 @@ public final class GuestBench {
 
     /** What one invocation measures. */
     record Settings(int repeat, List<String> caches, List<String> backends, List<String> workloads, boolean quick,
-                    boolean writeback, String shareFs, List<String> jvirtiofsdOptions, Path out, Path work) {
+                    boolean writeback, String shareFs, List<String> jvirtiofsdOptions, List<String> platformShare,
+                    Path out, Path work) {
         static Settings parse(String... args) {
             int repeat = 3;
             List<String> caches = List.of("auto", "always");
-            List<String> backends = BACKENDS;
+            List<String> backends = DEFAULT_BACKENDS;
             List<String> workloads = WORKLOADS;
             String shareFs = "ext4";
             boolean quick = false;
             boolean writeback = false;
             List<String> jvirtiofsdOptions = List.of();
+            List<String> platformShare = List.of();
             Path out = null;
             Path work = Path.of(System.getProperty("user.home"), ".cache", "jvirtiofs", "bench");
             for (int i = 0; i < args.length; i++) {
@@ -60,7 +69,7 @@ public final class GuestBench {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : null;
                 String key = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
                 if (!List.of("--repeat", "--cache", "--backends", "--workloads", "--quick", "--writeback", "--out",
-                        "--work", "--share-fs", "--jvirtiofsd-options", "--help").contains(key)) {
+                        "--work", "--share-fs", "--jvirtiofsd-options", "--platform-share", "--help").contains(key)) {
                     throw new IllegalArgumentException("unknown option '" + a + "'\n" + usage());
                 }
                 boolean flag = key.equals("--quick") || key.equals("--writeback") || key.equals("--help");
@@ -79,6 +88,7 @@ public final class GuestBench {
                     case "--quick" -> quick = true;
                     case "--writeback" -> writeback = true;
                     case "--jvirtiofsd-options" -> jvirtiofsdOptions = List.of(value.trim().split("\\s+"));
+                    case "--platform-share" -> platformShare = keyValues(key, value);
                     case "--out" -> out = Path.of(value).toAbsolutePath();
                     case "--work" -> work = Path.of(value).toAbsolutePath();
                     case "--help" -> throw new IllegalArgumentException(usage());
@@ -88,14 +98,26 @@ public final class GuestBench {
             if (out == null) {
                 out = ROOT.resolve("target/bench/" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
             }
-            return new Settings(repeat, caches, backends, workloads, quick, writeback, shareFs, jvirtiofsdOptions, out,
-                work);
+            return new Settings(repeat, caches, backends, workloads, quick, writeback, shareFs, jvirtiofsdOptions,
+                platformShare, out, work);
         }
 
         static String usage() {
-            return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host]\n"
+            return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host(,platform)]\n"
                 + "                        [--workloads smallfiles,bigfile,metadata,roundtrip] [--quick] [--writeback]\n"
-                + "                        [--share-fs ext4|dir] [--jvirtiofsd-options 'OPT ...'] [--out DIR] [--work DIR]";
+                + "                        [--share-fs ext4|dir] [--jvirtiofsd-options 'OPT ...']\n"
+                + "                        [--platform-share 'KEY=VALUE ...'] [--out DIR] [--work DIR]";
+        }
+
+        /** Share keys for the platform's configuration, e.g. warm-up=0: each KEY=VALUE. */
+        static List<String> keyValues(String key, String value) {
+            List<String> pairs = List.of(value.trim().split("\\s+"));
+            for (String pair : pairs) {
+                if (!pair.matches("[a-z][a-z0-9.-]*=\\S+")) {
+                    throw new IllegalArgumentException(key + ": '" + pair + "' is not KEY=VALUE");
+                }
+            }
+            return pairs;
         }
 
         static int positive(String key, String value) {
@@ -245,19 +267,25 @@ public final class GuestBench {
         Path socket = work.resolve(backend + ".sock");
         Files.deleteIfExists(socket);
         Path log = work.resolve(backend + ".log");
-        List<String> command = new ArrayList<>(backend.equals("jvirtiofs")
-            ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
-                "-o", "source=" + share, "-o", "cache=" + cache)
-            : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache));
-        if (settings.writeback()) {
-            // both daemons take QEMU's option spelling
-            command.addAll(List.of("-o", "writeback"));
-        }
-        if (backend.equals("jvirtiofs")) {
-            command.addAll(settings.jvirtiofsdOptions()); // e.g. --warm-up=0, to compare jvirtiofsd's own options
+        ProcessBuilder pb;
+        if (backend.equals("platform")) {
+            pb = platform(share, socket, cache);
+        } else {
+            List<String> command = new ArrayList<>(backend.equals("jvirtiofs")
+                ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
+                    "-o", "source=" + share, "-o", "cache=" + cache)
+                : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache));
+            if (settings.writeback()) {
+                // both daemons take QEMU's option spelling
+                command.addAll(List.of("-o", "writeback"));
+            }
+            if (backend.equals("jvirtiofs")) {
+                command.addAll(settings.jvirtiofsdOptions()); // e.g. --warm-up=0, to compare jvirtiofsd's own options
+            }
+            pb = new ProcessBuilder(command);
         }
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             while (!Files.exists(socket) && p.isAlive()) {
                 Thread.sleep(5);
@@ -281,11 +309,32 @@ public final class GuestBench {
             }
             return phases;
         } finally {
-            p.destroy();
+            // the platform's shell stops the framework at the end of its input, the daemons at SIGTERM
+            p.getOutputStream().close();
+            if (!backend.equals("platform") || !p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroy();
+            }
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
             }
         }
+    }
+
+    /**
+     * bin/jvirtiofs with one share, configured as an operator would (a file in its etc folder):
+     * the platform's whole path, its share manager, provider gate and statistics included, and
+     * its warm-up. Its shell reads the process's input, which stays open until the run ends.
+     */
+    private ProcessBuilder platform(Path share, Path socket, String cache) throws IOException {
+        Path etc = work.resolve("platform-etc");
+        deleteTree(etc);
+        Files.createDirectories(etc);
+        Files.writeString(etc.resolve("org.jvirtiofs.share-bench.cfg"), "source = " + share + "\nsocket = " + socket
+            + "\ncache = " + cache + "\n" + (settings.writeback() ? "writeback = true\n" : "")
+            + settings.platformShare().stream().map(kv -> kv.replaceFirst("=", " = ") + "\n").collect(Collectors.joining()));
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofs").toString());
+        pb.environment().put("JVIRTIOFS_ETC", etc.toString());
+        return pb;
     }
 
     /**

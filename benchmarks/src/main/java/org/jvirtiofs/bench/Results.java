@@ -124,25 +124,32 @@ final class Results {
                 : " Each run's share: a fresh directory in " + settings.work() + ".")
             .append("\n");
         for (String cache : runs.keySet()) {
+            // the platform's column only when it ran
+            boolean platform = runs.get(cache).containsKey("platform");
+            List<String> columns = platform ? GuestBench.BACKENDS : GuestBench.DEFAULT_BACKENDS;
             b.append("\n### cache=").append(cache).append(" (9p: cache=").append(GuestBench.ninepCache(cache))
-                .append(")\n\n| phase | jvirtiofs | virtiofsd | 9p | host | jvirtiofs / virtiofsd | 9p / jvirtiofs |\n")
-                .append("|---|---:|---:|---:|---:|---:|---:|\n");
+                .append(")\n\n| phase | ").append(String.join(" | ", columns))
+                .append(" | jvirtiofs / virtiofsd | 9p / jvirtiofs |").append(platform ? " platform / virtiofsd |" : "")
+                .append("\n|---|").append("---:|".repeat(columns.size() + (platform ? 3 : 2))).append("\n");
             for (String phase : phaseNames(cache)) {
                 double j = median(cache, "jvirtiofs", phase);
                 double v = median(cache, "virtiofsd", phase);
                 double p = median(cache, "9p", phase);
                 b.append("| ").append(phase);
-                for (String backend : GuestBench.BACKENDS) {
+                for (String backend : columns) {
                     b.append(" | ").append(seconds(median(cache, backend, phase)));
                 }
-                double ratio = j / v;
-                b.append(" | ").append(ratio(ratio)).append(Double.isNaN(ratio) ? "" : ratio <= TARGET_RATIO ? " ✓" : " ✗");
+                b.append(" | ").append(targetRatio(j / v));
                 double vs9p = p / j;
                 String mark = "";
                 if (!Double.isNaN(vs9p) && (SMALL_FILES.contains(phase) || SEQUENTIAL.contains(phase))) {
                     mark = vs9p >= (SMALL_FILES.contains(phase) ? 10 : 1) ? " ✓" : " ✗";
                 }
-                b.append(" | ").append(ratio(vs9p)).append(mark).append(" |\n");
+                b.append(" | ").append(ratio(vs9p)).append(mark).append(" |");
+                if (platform) {
+                    b.append(" ").append(targetRatio(median(cache, "platform", phase) / v)).append(" |");
+                }
+                b.append("\n");
             }
             for (String other : NOT_TIMES) {
                 b.append("| ").append(switch (other) {
@@ -153,12 +160,12 @@ final class Results {
                     case "requests" -> "requests served in the run (jvirtiofs' count)";
                     default -> "daemon's time serving them (s), not waiting for the guest";
                 });
-                for (String backend : GuestBench.BACKENDS) {
+                for (String backend : columns) {
                     double m = median(cache, backend, other);
                     b.append(" | ").append(Double.isNaN(m) ? ""
                         : String.format(Locale.ROOT, other.equals("requests") ? "%.0f" : "%.2f", m));
                 }
-                b.append(" | | |\n");
+                b.append(platform ? " | | | |\n" : " | | |\n");
             }
         }
         b.append("\n✓ in the virtiofsd column: jvirtiofs takes at most ").append(TARGET_RATIO)
@@ -169,6 +176,11 @@ final class Results {
 
     private static String seconds(double s) {
         return Double.isNaN(s) ? "" : String.format(Locale.ROOT, s < 10 ? "%.3f" : "%.1f", s);
+    }
+
+    /** A ratio to the C daemon's time, marked against the target. */
+    private static String targetRatio(double r) {
+        return ratio(r) + (Double.isNaN(r) ? "" : r <= TARGET_RATIO ? " ✓" : " ✗");
     }
 
     private static String ratio(double r) {
@@ -202,17 +214,20 @@ final class Results {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        String[] shown = {"jvirtiofs", "9p", "host"};
-        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f)};
+        boolean platform = runs.values().stream().anyMatch(byBackend -> byBackend.containsKey("platform"));
+        String[] shown = platform ? new String[] {"jvirtiofs", "9p", "host", "platform"}
+            : new String[] {"jvirtiofs", "9p", "host"};
+        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f), new Color(0x2ca02c)};
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString("time relative to QEMU's C virtiofsd (1.0 = dashed line; lower is better; log scale)", 10, 18);
         for (int i = 0; i < shown.length; i++) {
             g.setColor(colors[i]);
-            g.fillRect(width - 260 + i * 85, 8, 12, 12);
+            g.fillRect(width - 5 - shown.length * 85 + i * 85, 8, 12, 12);
             g.setColor(Color.BLACK);
-            g.drawString(shown[i], width - 244 + i * 85, 18);
+            g.drawString(shown[i], width + 11 - shown.length * 85 + i * 85, 18);
         }
+        int bar = shown.length > 3 ? 15 : 18;
         double lo = Math.log10(0.01);
         double hi = Math.log10(100);
         for (int row = 0; row < caches.size(); row++) {
@@ -238,7 +253,7 @@ final class Results {
                         int yv = y(Math.max(0.01, Math.min(100, r)), lo, hi, plotTop, plotBottom);
                         int y1 = y(1, lo, hi, plotTop, plotBottom);
                         g.setColor(colors[i]);
-                        g.fillRect(x + i * 18, Math.min(yv, y1), 16, Math.max(1, Math.abs(y1 - yv)));
+                        g.fillRect(x + i * bar, Math.min(yv, y1), bar - 2, Math.max(1, Math.abs(y1 - yv)));
                     }
                 }
                 g.setColor(Color.BLACK);

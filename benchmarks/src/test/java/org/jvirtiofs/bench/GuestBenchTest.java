@@ -26,7 +26,7 @@ class GuestBenchTest {
     void optionsAreCheckedWithOneLineEach() {
         assertEquals("--repeat: 'x' is not a whole number > 0",
             assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--repeat", "x")).getMessage());
-        assertEquals("--backends: 'nfs' is not one of jvirtiofs,virtiofsd,9p,host",
+        assertEquals("--backends: 'nfs' is not one of jvirtiofs,virtiofsd,9p,host,platform",
             assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--backends=nfs")).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--fast"))
             .getMessage().startsWith("unknown option '--fast'"));
@@ -35,7 +35,7 @@ class GuestBenchTest {
         GuestBench.Settings s = GuestBench.Settings.parse("--repeat=5", "--cache", "always");
         assertEquals(5, s.repeat());
         assertEquals(List.of("always"), s.caches());
-        assertEquals(GuestBench.BACKENDS, s.backends());
+        assertEquals(List.of("jvirtiofs", "virtiofsd", "9p", "host"), s.backends(), "the platform only when asked for");
         assertFalse(s.writeback());
         assertEquals("ext4", s.shareFs());
         assertEquals(GuestBench.WORKLOADS, s.workloads());
@@ -43,6 +43,12 @@ class GuestBenchTest {
         assertEquals(List.of(), s.jvirtiofsdOptions());
         assertEquals(List.of("--warm-up=0", "--thread-pool-size=2"),
             GuestBench.Settings.parse("--jvirtiofsd-options", " --warm-up=0  --thread-pool-size=2").jvirtiofsdOptions());
+        assertEquals(List.of(), s.platformShare());
+        assertEquals(List.of("warm-up=0", "threads=2"),
+            GuestBench.Settings.parse("--platform-share=warm-up=0 threads=2").platformShare());
+        assertEquals("--platform-share: 'warm-up' is not KEY=VALUE",
+            assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--platform-share", "warm-up"))
+                .getMessage());
         assertEquals("--share-fs: 'tmpfs' is not one of ext4,dir",
             assertThrows(IllegalArgumentException.class, () -> GuestBench.Settings.parse("--share-fs=tmpfs")).getMessage());
         assertEquals("--share-fs takes one of ext4,dir",
@@ -63,6 +69,13 @@ class GuestBenchTest {
         String table = r.markdown(GuestBench.Settings.parse(), "test");
         assertTrue(table.contains("| untar | 1.000 | 2.000 | 20.0 |  | 0.50 ✓ | 20.00 ✓ |"), table);
         assertTrue(table.contains("| seq-read | 2.000 | 2.000 | 1.000 |  | 1.00 ✗ | 0.50 ✗ |"), table);
+        assertFalse(table.contains("platform"), "no platform column when it did not run:\n" + table);
+        r.add("auto", "platform", Map.of("untar", 1.5, "seq-read", 1.0));
+        table = r.markdown(GuestBench.Settings.parse(), "test");
+        assertTrue(table.contains("| phase | jvirtiofs | virtiofsd | 9p | host | platform | jvirtiofs / virtiofsd "
+            + "| 9p / jvirtiofs | platform / virtiofsd |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"), table);
+        assertTrue(table.contains("| untar | 1.000 | 2.000 | 20.0 |  | 1.500 | 0.50 ✓ | 20.00 ✓ | 0.75 ✓ |"), table);
+        assertTrue(table.contains("| seq-read | 2.000 | 2.000 | 1.000 |  | 1.000 | 1.00 ✗ | 0.50 ✗ | 0.50 ✓ |"), table);
     }
 
     @Test
@@ -129,13 +142,13 @@ class GuestBenchTest {
     }
 
     @Test
-    void aQuickRunAtCacheAlwaysMeasuresBothDaemons() throws Exception {
+    void aQuickRunAtCacheAlwaysMeasuresBothDaemonsAndThePlatform() throws Exception {
         Path out = tmp.resolve("always");
         int status = GuestBench.execute("--quick", "--repeat", "1", "--cache", "always", "--backends",
-            "jvirtiofs,virtiofsd", "--workloads", "smallfiles,roundtrip", "--out", out.toString());
+            "jvirtiofs,virtiofsd,platform", "--workloads", "smallfiles,roundtrip", "--out", out.toString());
         assertEquals(0, status, "every run finished");
         String csv = Files.readString(out.resolve("results.csv"));
-        for (String backend : List.of("jvirtiofs", "virtiofsd")) {
+        for (String backend : List.of("jvirtiofs", "virtiofsd", "platform")) {
             for (String phase : List.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf", "open-close")) {
                 assertTrue(csv.contains("always," + backend + "," + phase + ",1,"), backend + " " + phase + ":\n" + csv);
             }
@@ -143,7 +156,8 @@ class GuestBenchTest {
         assertFalse(csv.contains("auto,"), "only cache=always was asked for:\n" + csv);
         String md = Files.readString(out.resolve("results.md"));
         assertTrue(md.contains("### cache=always (9p: cache=loose)"), md);
-        assertTrue(md.lines().anyMatch(l -> l.startsWith("| open-close |") && l.endsWith(" ✗ |  |")
-            || l.startsWith("| open-close |") && l.endsWith(" ✓ |  |")), "the ratio to the C daemon:\n" + md);
+        assertTrue(md.lines().anyMatch(l -> l.startsWith("| open-close |") && l.matches(".* [✓✗] \\|  \\| [0-9.]+ [✓✗] \\|")),
+            "the ratios of jvirtiofs and the platform to the C daemon:\n" + md);
+        assertTrue(csv.contains("always,platform,cpu-s,1,"), csv);
     }
 }
