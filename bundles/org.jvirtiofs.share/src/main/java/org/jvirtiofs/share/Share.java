@@ -242,6 +242,9 @@ final class Share {
 
     /** Stops serving: transport, then provider; the share cannot be started again. */
     synchronized void stop() {
+        if (warmUps != null) {
+            warmUps.shareStopped(settings.name());
+        }
         closeTransport();
         FuseFilesystem fs = gate.current();
         gate.open(null);

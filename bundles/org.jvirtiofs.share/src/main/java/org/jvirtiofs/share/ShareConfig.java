@@ -56,6 +56,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "vhost-user shares: seconds at most to rehearse the request path on a "
             + "scratch directory until the guest's first request, so its first work does not run on cold code; "
-            + "0 for none. One warm-up at a time in a platform, once per provider type", required = false)
-    int warm$_$up() default 10;
+            + "0 for none (the default). One warm-up at a time in a platform, once per provider type",
+            required = false)
+    int warm$_$up() default 0;
 }

@@ -31,8 +31,11 @@ record ShareSettings(String name, String provider, String socket, Path mountpoin
     static final String SUSPEND_TIMEOUT = "suspend-timeout";
     static final int DEFAULT_SUSPEND_SECONDS = 10;
     static final String WARM_UP = "warm-up";
-    /** As jvirtiofsd's --warm-up: a guest boots in a few seconds, and its first request ends it. */
-    static final int DEFAULT_WARM_UP_SECONDS = 10;
+    /**
+     * Off unless asked for: measured in the platform (docs/performance.md), a warm-up did not make
+     * a guest's first work faster, and doubled the platform's CPU while the guest ran.
+     */
+    static final int DEFAULT_WARM_UP_SECONDS = 0;
 
     /** virtio-fs tags are at most 36 bytes (the device config's tag field); keep names shell-friendly. */
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,35}");

@@ -10,10 +10,12 @@ import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.warmup.WarmUp;
 
 /**
- * The platform's warm-ups: a vhost-user share that starts serving rehearses the request path
- * ({@link WarmUp}) until its guest's first request, so a VM's first work after boot does not run
- * on cold code, as jvirtiofsd does. The compiled code serves every share of the platform, so one
- * warm-up runs at a time, and each provider type is warmed once in the platform's life.
+ * The platform's warm-ups: a vhost-user share whose {@code warm-up} key asks for one rehearses
+ * the request path ({@link WarmUp}) from its start until its guest's first request, as jvirtiofsd
+ * does by default, so a VM's first work after boot does not run on cold code. Off by default
+ * here: measured, it did not pay in the platform ({@link ShareSettings#DEFAULT_WARM_UP_SECONDS}).
+ * The compiled code serves every share of the platform, so one warm-up runs at a time, and each
+ * provider type is warmed once in the platform's life.
  */
 final class ShareWarmUps {
     /** Sessions and handlers made as a share's are, so the code compiled on them is the guest's. */
@@ -33,6 +35,7 @@ final class ShareWarmUps {
 
     private final Set<String> warmed = new HashSet<>();
     private WarmUp running;
+    private String runningFor;
 
     /**
      * A share on {@code settings} started serving with {@code factory}: warm up for it unless
@@ -49,7 +52,15 @@ final class ShareWarmUps {
         }
         running = WarmUp.start("jvirtiofs-warm-up-" + settings.name(), factory, settings.providerOptions(),
                 settings.warmUpSeconds(), guestCame, SESSIONS);
+        runningFor = settings.name();
         return running;
+    }
+
+    /** The share named {@code name} stopped: a warm-up for it ends after its round at hand. */
+    synchronized void shareStopped(String name) {
+        if (running != null && name.equals(runningFor)) {
+            running.stop();
+        }
     }
 
     /** Ends the running warm-up, if any, and waits for it to clean up. */

@@ -16,7 +16,7 @@ class ShareSettingsTest {
         assertEquals("passthrough", s.provider());
         assertEquals("vhost-user:/run/web.sock", s.transport());
         assertEquals(2, s.threads());
-        assertEquals(ShareSettings.DEFAULT_WARM_UP_SECONDS, s.warmUpSeconds());
+        assertEquals(0, s.warmUpSeconds(), "no warm-up unless asked for");
         assertEquals(Map.of("source", "/srv/web", "cache", "auto", "readonly", Boolean.TRUE), s.providerOptions());
         assertEquals("/srv/web", s.source());
     }

@@ -30,11 +30,15 @@ class ShareWarmUpsTest {
 
     private final ShareWarmUps warmUps = new ShareWarmUps();
 
-    /** A share's settings as its configuration gives them: a vhost-user socket unless {@code extra} says otherwise. */
+    /**
+     * A share's settings as its configuration gives them: a vhost-user socket and a warm-up of up
+     * to 600 s unless {@code extra} says otherwise.
+     */
     private ShareSettings settings(String name, String provider, Map<String, Object> extra) throws Exception {
         Map<String, Object> config = new HashMap<>(Map.of("name", name, "provider", provider,
                 "source", Files.createDirectories(tmp.resolve(name)).toString()));
         config.put("socket", tmp.resolve(name + ".sock").toString());
+        config.put("warm-up", "600");
         config.putAll(extra);
         config.values().removeIf(v -> v.equals(""));
         return ShareSettings.parse(config, name);
@@ -91,8 +95,23 @@ class ShareWarmUpsTest {
         assertNull(warmUps.started(settings("m", "passthrough", Map.of("socket", "",
                 "mountpoint", tmp.resolve("mnt").toString())), PASSTHROUGH, NO_GUEST), "a /dev/fuse mount has no guest");
         assertNull(warmUps.started(settings("z", "passthrough", Map.of("warm-up", 0)), PASSTHROUGH, NO_GUEST));
+        Map<String, Object> unset = new HashMap<>(Map.of("socket", tmp.resolve("u.sock").toString(),
+                "source", tmp.toString()));
+        assertNull(warmUps.started(ShareSettings.parse(unset, "u"), PASSTHROUGH, NO_GUEST), "off unless asked for");
         assertNotNull(warmUps.started(settings("p", "passthrough", Map.of("warm-up", "1")), PASSTHROUGH, NO_GUEST));
         warmUps.stop();
+    }
+
+    @Test
+    void itsShareStoppingEndsItAndAnotherShareStoppingDoesNot() throws Exception {
+        WarmUp w = warmUps.started(settings("mine", "memory", Map.of()), MEMORY, NO_GUEST);
+        Thread.sleep(300);
+        warmUps.shareStopped("other");
+        Thread.sleep(300);
+        assertNull(w.outcome(), "another share's stop leaves it running");
+        warmUps.shareStopped("mine");
+        String outcome = awaitEnd(w);
+        assertTrue(outcome != null && outcome.endsWith(" s, stopped"), outcome);
     }
 
     @Test
