@@ -16,6 +16,7 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.vhostuser.LoopbackQueue;
 import org.jvirtiofs.vhostuser.RequestHandler;
+import org.osgi.annotation.versioning.ConsumerType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * given: a provider of the share's type and options, on a temporary directory of its own,
  * serves {@link WarmUpRequests} rounds, each behind a session and a {@link LoopbackQueue} of its
  * own (the same ring, worker and session code a guest's queue runs). The share itself is never
- * touched; the temporary directory is removed when it ends. Used by jvirtiofsd and by the
- * platform's vhost-user shares.
+ * touched; the temporary directory is removed when it ends. Used by jvirtiofsd, and by the
+ * platform's vhost-user shares whose configuration asks for it.
  */
 public final class WarmUp implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -52,6 +53,7 @@ public final class WarmUp implements Runnable {
      * code, so they are of the guest's classes (a handler's lambda is a class per place it is
      * written) and the JIT's code compiled on them stays valid when the guest comes.
      */
+    @ConsumerType
     public interface Sessions {
         /** A session serving {@code filesystem}, observed as the guest's is. */
         FuseSession session(FuseFilesystem filesystem);
