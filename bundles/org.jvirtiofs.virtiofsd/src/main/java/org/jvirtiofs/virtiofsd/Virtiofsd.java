@@ -137,7 +137,7 @@ public final class Virtiofsd {
             Runtime.getRuntime().addShutdownHook(onTerminate);
             LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
-            // only where it can stay off the share's data (not the overlay's layers)
+            // only for providers it can serve away from the share's data (WarmUp.supports)
             if (options.warmUpSeconds() > 0 && WarmUp.supports(options.provider())) {
                 VhostUserBackend b = backend;
                 warmUp = WarmUp.start(WARM_UP, factory, options.providerOptions(), options.warmUpSeconds(),
