@@ -18,7 +18,12 @@ public record OpenReply(long handle, int flags) {
     public static final int FOPEN_CACHE_DIR = 1 << 3;
     /** The file is a stream: no file position at all. */
     public static final int FOPEN_STREAM = 1 << 4;
-    /** Do not send FLUSH when the file is closed. */
+    /**
+     * Do not send FLUSH when the file is closed: for a provider whose FLUSH would do nothing on
+     * this open file (a read-only one, say). Sessions clear it where FLUSH must come: with remote
+     * POSIX locks (POSIX_LOCKS accepted), a closing process's locks end only by its FLUSH. The
+     * kernel ignores it with WRITEBACK_CACHE, where FLUSH writes back cached data.
+     */
     public static final int FOPEN_NOFLUSH = 1 << 5;
 
     /** A handle with no FOPEN_* flags. */

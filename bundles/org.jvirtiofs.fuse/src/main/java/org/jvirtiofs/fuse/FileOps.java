@@ -10,6 +10,7 @@ import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
+import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.fuse.wire.FuseInArgs.FuseCreateIn;
 import org.jvirtiofs.fuse.wire.FuseInArgs.FuseFlushIn;
 import org.jvirtiofs.fuse.wire.FuseInArgs.FuseFsyncIn;
@@ -51,8 +52,17 @@ final class FileOps {
         FuseOpenIn in = FuseOpenIn.read(r.in);
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseOpenOut.SIZE);
-        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), r.openFlags(in.flags()), kill));
+        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), r.openFlags(in.flags()), kill), kept(r));
         return r.reply();
+    }
+
+    /**
+     * The FOPEN_* bits a provider may not set on this session: with remote POSIX locks
+     * (POSIX_LOCKS accepted) a process's close ends its locks only through FLUSH, which carries its
+     * lock owner, so FLUSH is never turned off there (FOPEN_NOFLUSH).
+     */
+    private static int kept(FuseRequest r) {
+        return r.negotiated.has(FUSE_POSIX_LOCKS) ? OpenReply.FOPEN_NOFLUSH : 0;
     }
 
     private int create(FuseRequest r) throws FsException {
@@ -61,7 +71,7 @@ final class FileOps {
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
         return created(r, fs.create(r.ctx(), r.nodeId(), name, in.mode(),
-                r.openFlags(in.flags()), in.umask(), kill));
+                r.openFlags(in.flags()), in.umask(), kill), kept(r));
     }
 
     private int tmpfile(FuseRequest r) throws FsException {
@@ -69,12 +79,12 @@ final class FileOps {
         FuseCreateIn in = FuseCreateIn.read(r.in);
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
         return created(r, fs.tmpfile(r.ctx(), r.nodeId(), in.mode(), r.openFlags(in.flags()),
-                in.umask()));
+                in.umask()), kept(r));
     }
 
-    private static int created(FuseRequest r, CreateReply c) {
+    private static int created(FuseRequest r, CreateReply c, int kept) {
         FuseEntryOut.encode(r.out, c.entry());
-        FuseOpenOut.encode(r.out, c.open());
+        FuseOpenOut.encode(r.out, c.open(), kept);
         return r.reply();
     }
 

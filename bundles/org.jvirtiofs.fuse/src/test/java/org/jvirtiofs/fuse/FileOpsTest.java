@@ -144,6 +144,49 @@ class FileOpsTest {
             022}, fs.last());
     }
 
+    /** A provider that asks for no FLUSH on every open file. */
+    static final class NoFlushFs extends FileFs {
+        private static final int FLAGS = OpenReply.FOPEN_NOFLUSH | OpenReply.FOPEN_KEEP_CACHE;
+
+        @Override
+        public OpenReply open(Context ctx, long nodeId, OpenFlags flags, boolean killSuidgid) {
+            return new OpenReply(1, FLAGS);
+        }
+
+        @Override
+        public CreateReply create(Context ctx, long parent, FileName name, int mode,
+                OpenFlags flags, int umask, boolean killSuidgid) {
+            return new CreateReply(ENTRY, new OpenReply(2, FLAGS));
+        }
+
+        @Override
+        public CreateReply tmpfile(Context ctx, long parent, int mode, OpenFlags flags, int umask) {
+            return new CreateReply(ENTRY, new OpenReply(3, FLAGS));
+        }
+    }
+
+    @Test
+    void noFlushReachesTheKernelOnlyWhileItKeepsPosixLocksToItself() {
+        for (boolean remoteLocks : new boolean[] {false, true}) {
+            NoFlushFs provider = new NoFlushFs();
+            if (remoteLocks) {
+                provider.wanted = java.util.Set.of(org.jvirtiofs.api.FsCapability.POSIX_LOCKS);
+            }
+            Harness session = Harness.initialized(provider);
+            int expected = remoteLocks ? OpenReply.FOPEN_KEEP_CACHE
+                    : OpenReply.FOPEN_NOFLUSH | OpenReply.FOPEN_KEEP_CACHE;
+            Reply open = session.call(Req.of(FUSE_OPEN, 3).u32(OpenFlags.O_RDONLY).u32(0))
+                    .assertOk(session.lastUnique(), 16);
+            assertEquals(expected, open.payload().getInt(8), "OPEN, remote locks " + remoteLocks);
+            Reply create = session.call(Req.of(FUSE_CREATE, 1).u32(OpenFlags.O_CREAT | OpenFlags.O_RDONLY)
+                    .u32(0100640).u32(022).u32(0).str("new")).assertOk(session.lastUnique(), 144);
+            assertEquals(expected, create.payload().getInt(136), "CREATE, remote locks " + remoteLocks);
+            Reply tmpfile = session.call(Req.of(FUSE_TMPFILE, 1).u32(OpenFlags.O_RDWR).u32(0100600)
+                    .u32(022).u32(0).str("/")).assertOk(session.lastUnique(), 144);
+            assertEquals(expected, tmpfile.payload().getInt(136), "TMPFILE, remote locks " + remoteLocks);
+        }
+    }
+
     @Test
     void readRepliesDataAfterHeader() {
         Reply r = h.call(read(10, 8, 0)).assertOk(h.lastUnique(), 8);

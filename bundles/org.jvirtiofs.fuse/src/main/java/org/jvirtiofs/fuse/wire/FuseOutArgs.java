@@ -85,8 +85,13 @@ public final class FuseOutArgs {
         }
 
         public static void encode(ReplyWriter w, OpenReply o) {
+            encode(w, o, 0);
+        }
+
+        /** As {@link #encode(ReplyWriter, OpenReply)}, without the FOPEN_* bits in {@code cleared}. */
+        public static void encode(ReplyWriter w, OpenReply o, int cleared) {
             w.putLong(o.handle());
-            w.putInt(o.flags());
+            w.putInt(o.flags() & ~cleared);
             w.putInt(0);
         }
     }
