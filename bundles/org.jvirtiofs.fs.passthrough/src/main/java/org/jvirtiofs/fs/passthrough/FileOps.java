@@ -67,6 +67,11 @@ final class FileOps {
         checkMayWrite(host);
         int fd = dir.inodes.reopen(inode, host);
         int replyFlags = dir.cache.openFlags();
+        if ((host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY) {
+            // its FLUSH would only end remote POSIX locks, and the session keeps FLUSH where
+            // those are taken; closing a duplicate of a read-only fd reports nothing
+            replyFlags |= OpenReply.FOPEN_NOFLUSH;
+        }
         try {
             if (killSuidgid && (host & OpenFlags.O_TRUNC) != 0) {
                 AttrOps.killSuidgid(dir, fd);

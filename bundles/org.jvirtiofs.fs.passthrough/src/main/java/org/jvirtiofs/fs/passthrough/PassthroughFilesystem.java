@@ -79,8 +79,14 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     public Set<FsCapability> init(Set<FsCapability> offered) {
         Set<FsCapability> wanted = EnumSet.of(FsCapability.DO_READDIRPLUS,
                 FsCapability.READDIRPLUS_AUTO, FsCapability.ATOMIC_O_TRUNC,
-                FsCapability.POSIX_LOCKS, FsCapability.FLOCK_LOCKS, FsCapability.EXPORT_SUPPORT,
-                FsCapability.PARALLEL_DIROPS, FsCapability.HANDLE_KILLPRIV_V2);
+                FsCapability.EXPORT_SUPPORT, FsCapability.PARALLEL_DIROPS,
+                FsCapability.HANDLE_KILLPRIV_V2);
+        if (dir.options.posixLocks()) {
+            wanted.add(FsCapability.POSIX_LOCKS);
+        }
+        if (dir.options.flock()) {
+            wanted.add(FsCapability.FLOCK_LOCKS);
+        }
         if (dir.options.writeback()) {
             wanted.add(FsCapability.WRITEBACK_CACHE);
         }

@@ -43,9 +43,9 @@ public final class PassthroughFilesystemFactory implements FilesystemFactory {
             throw FsException.of(Errno.ENOTDIR, "source " + o.source() + " is not a directory");
         }
         LOG.info("passthrough of {}: cache {}, writeback {}, readonly {}, xattr {}, "
-                + "inode-file-handles {}, announce-submounts {}", o.source(),
+                + "inode-file-handles {}, announce-submounts {}, posix-locks {}, flock {}", o.source(),
                 o.cache().optionValue(), o.writeback(), o.readonly(), o.xattr(),
-                o.inodeFileHandles().optionValue(), o.announceSubmounts());
+                o.inodeFileHandles().optionValue(), o.announceSubmounts(), o.posixLocks(), o.flock());
         return new PassthroughFilesystem(o);
     }
 

@@ -19,10 +19,14 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param announceSubmounts flag host mount points so the guest makes them submounts
  * @param inodeFileHandles whether inodes keep O_PATH fds or file handles
  * @param xattrMap how guest xattr names become host ones ({@link XattrMap#NONE}: unchanged)
+ * @param posixLocks accept POSIX_LOCKS: the guest's fcntl locks are taken on the host, where the
+ *     host and other guests see them; off, the guest kernel keeps them to itself
+ * @param flock accept FLOCK_LOCKS: the guest's flock(2) locks are taken on the host; off, the guest
+ *     kernel keeps them to itself
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
-        InodeFileHandles inodeFileHandles, XattrMap xattrMap) {
+        InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -49,6 +53,10 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
     public static final String INODE_FILE_HANDLES = "inode-file-handles";
     /** Option: xattr name mapping rules in virtiofsd's --xattrmap syntax; default none. */
     public static final String XATTRMAP = "xattrmap";
+    /** Option: false to leave fcntl(2) locks to the guest kernel; default true (taken on the host). */
+    public static final String POSIX_LOCKS = "posix-locks";
+    /** Option: false to leave flock(2) locks to the guest kernel; default true (taken on the host). */
+    public static final String FLOCK = "flock";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -62,7 +70,15 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
         }
     }
 
-    /** Options without xattr name mapping. */
+    /** Options with locks taken on the host. */
+    public PassthroughOptions(Path source, CacheMode cache, boolean writeback, boolean readonly,
+            boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
+            InodeFileHandles inodeFileHandles, XattrMap xattrMap) {
+        this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
+                inodeFileHandles, xattrMap, true, true);
+    }
+
+    /** Options without xattr name mapping, with locks taken on the host. */
     public PassthroughOptions(Path source, CacheMode cache, boolean writeback, boolean readonly,
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
@@ -99,25 +115,33 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 IdMap.parse(GID_MAP, options.get(GID_MAP), SQUASH_GID, options.get(SQUASH_GID)),
                 bool(options, ANNOUNCE_SUBMOUNTS, false),
                 handles == null ? InodeFileHandles.NEVER : InodeFileHandles.parse(handles.toString()),
-                XattrMap.parse(XATTRMAP, options.get(XATTRMAP)));
+                XattrMap.parse(XATTRMAP, options.get(XATTRMAP)),
+                bool(options, POSIX_LOCKS, true),
+                bool(options, FLOCK, true));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap);
+                announceSubmounts, value, xattrMap, posixLocks, flock);
+    }
+
+    /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
+    public PassthroughOptions withLocks(boolean posix, boolean flocks) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks);
     }
 
     private static boolean bool(Map<String, ?> options, String key, boolean fallback) {

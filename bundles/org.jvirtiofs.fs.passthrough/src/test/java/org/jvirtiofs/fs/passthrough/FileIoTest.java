@@ -128,6 +128,25 @@ class FileIoTest {
         }
     }
 
+    @Test
+    void onlyReadOnlyOpensAskTheKernelNotToFlush() throws Exception {
+        t = new TestShare();
+        Entry f = t.createFile(ROOT, "f", "data");
+        for (OpenFlags flags : new OpenFlags[] {TestShare.RDONLY,
+                new OpenFlags(OpenFlags.O_RDONLY | OpenFlags.O_NOATIME)}) {
+            OpenReply open = t.fs.open(t.ctx, f.nodeId(), flags, false);
+            assertTrue(open.has(OpenReply.FOPEN_NOFLUSH), "read-only: closing a duplicate reports nothing");
+            t.fs.release(t.ctx, f.nodeId(), open.handle(), flags, false, false, 0);
+        }
+        for (OpenFlags flags : new OpenFlags[] {TestShare.RDWR, TestShare.WRONLY,
+                new OpenFlags(OpenFlags.O_WRONLY | OpenFlags.O_APPEND)}) {
+            OpenReply open = t.fs.open(t.ctx, f.nodeId(), flags, false);
+            assertFalse(open.has(OpenReply.FOPEN_NOFLUSH), "a writer's close reports the host's errors");
+            t.fs.release(t.ctx, f.nodeId(), open.handle(), flags, false, false, 0);
+        }
+        assertFalse(t.create(ROOT, "made").open().has(OpenReply.FOPEN_NOFLUSH));
+    }
+
     /** Opens {@code f} read-only, releases it, and says whether the reply had KEEP_CACHE. */
     private boolean keeps(Entry f) throws Exception {
         OpenReply open = t.fs.open(t.ctx, f.nodeId(), TestShare.RDONLY, false);

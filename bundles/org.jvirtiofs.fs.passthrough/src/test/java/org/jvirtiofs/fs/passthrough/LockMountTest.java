@@ -69,6 +69,31 @@ class LockMountTest {
                 "released when the guest process closes the file");
     }
 
+    @Test
+    void withoutHostLocksTheMountsLocksAreItsOwn() throws Exception {
+        try (MountedShare local = new MountedShare(o -> o.withLocks(false, false))) {
+            Files.writeString(local.source.resolve("f"), "lock me\n");
+            holder = holdPosix(local.source.resolve("f"));
+            assertEquals("locked\n", Programs.run(local.mnt, "python3", "-c", POSIX_TRY, "f"),
+                    "a host lock is not the guest's");
+            stop(holder);
+            holder = holdFlock(local.source.resolve("f"));
+            assertEquals("rc=0\n", tryFlock(local.mnt));
+            stop(holder);
+            holder = holdPosix(local.mnt.resolve("f"));
+            assertEquals("blocked\n", Programs.run(local.mnt, "python3", "-c", POSIX_TRY, "f"),
+                    "the guest kernel's own locks still exclude each other");
+            assertEquals("locked\n", Programs.run(local.source, "python3", "-c", POSIX_TRY, "f"));
+            stop(holder);
+            holder = holdFlock(local.mnt.resolve("f"));
+            assertEquals("rc=1\n", tryFlock(local.mnt));
+            assertEquals("rc=0\n", tryFlock(local.source));
+            stop(holder);
+            holder = null;
+            assertEquals("locked\n", Programs.run(local.mnt, "python3", "-c", POSIX_TRY, "f"));
+        }
+    }
+
     /** Ends a holder we started and its children (flock -c leaves the lock with its shell). */
     private static void stop(Process p) throws Exception {
         p.descendants().forEach(ProcessHandle::destroy);

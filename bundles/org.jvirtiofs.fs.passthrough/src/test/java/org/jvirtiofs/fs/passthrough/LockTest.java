@@ -3,10 +3,15 @@ package org.jvirtiofs.fs.passthrough;
 import static org.jvirtiofs.fs.passthrough.TestShare.ROOT;
 import static org.jvirtiofs.fs.passthrough.TestShare.assertErrno;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 import org.jvirtiofs.api.Entry;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileLock;
+import org.jvirtiofs.api.FsCapability;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,21 @@ class LockTest {
     @AfterEach
     void close() {
         t.close();
+    }
+
+    @Test
+    void hostLocksAreAskedForOnlyAsTheOptionsSay() throws Exception {
+        Set<FsCapability> all = EnumSet.allOf(FsCapability.class);
+        assertTrue(t.fs.init(all).containsAll(Set.of(FsCapability.POSIX_LOCKS, FsCapability.FLOCK_LOCKS)));
+        for (boolean posix : new boolean[] {false, true}) {
+            for (boolean flock : new boolean[] {false, true}) {
+                try (TestShare other = new TestShare(o -> o.withLocks(posix, flock))) {
+                    Set<FsCapability> accepted = other.fs.init(all);
+                    assertEquals(posix, accepted.contains(FsCapability.POSIX_LOCKS), "posix " + posix);
+                    assertEquals(flock, accepted.contains(FsCapability.FLOCK_LOCKS), "flock " + flock);
+                }
+            }
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ class PassthroughOptionsTest {
         assertTrue(o.xattr());
         assertTrue(o.uids().isIdentity() && o.gids().isIdentity());
         assertEquals(InodeFileHandles.NEVER, o.inodeFileHandles());
+        assertTrue(o.posixLocks() && o.flock(), "locks are taken on the host");
     }
 
     @Test
@@ -48,6 +49,9 @@ class PassthroughOptionsTest {
         assertEquals(5, o.uids().toGuest(100005));
         assertEquals(100, o.gids().toHost(7));
         assertEquals(InodeFileHandles.PREFER, o.inodeFileHandles());
+        PassthroughOptions locks = PassthroughOptions.parse(Map.of("source", "/s", "posix-locks", "false",
+                "flock", Boolean.FALSE));
+        assertFalse(locks.posixLocks() || locks.flock());
     }
 
     @Test
@@ -56,6 +60,8 @@ class PassthroughOptionsTest {
         assertRejected("source", Map.of("source", "relative/dir"));
         assertRejected("cache", Map.of("source", "/s", "cache", "sometimes"));
         assertRejected("readonly", Map.of("source", "/s", "readonly", "maybe"));
+        assertRejected("posix-locks", Map.of("source", "/s", "posix-locks", "sometimes"));
+        assertRejected("flock", Map.of("source", "/s", "flock", "2"));
         assertRejected("uid-map", Map.of("source", "/s", "uid-map", "1:2"));
         assertRejected("gid-map", Map.of("source", "/s", "gid-map", "1:2:0"));
         assertRejected("squash-uid", Map.of("source", "/s", "squash-uid", "-1"));
