@@ -72,6 +72,9 @@ public final class CommandLine {
     private String logLevel = "info";
     private String provider = "passthrough";
     private int warmUpSeconds = DaemonOptions.DEFAULT_WARM_UP_SECONDS;
+    // virtiofsd's defaults: the guest kernel keeps its locks unless asked otherwise
+    private boolean posixLock;
+    private boolean flock;
 
     private CommandLine() {
     }
@@ -169,7 +172,11 @@ public final class CommandLine {
                 case "xattrmap" -> xattrmap = xattrmap("-o xattrmap", required("-o xattrmap", value));
                 case "sandbox" -> sandbox(required("-o sandbox", value));
                 case "log_level" -> logLevel = oneOf("-o log_level", required("-o log_level", value), LOG_LEVELS);
-                case "flock", "no_flock", "posix_lock", "no_posix_lock", "readdirplus", "no_readdirplus",
+                case "posix_lock" -> posixLock = true;
+                case "no_posix_lock" -> posixLock = false;
+                case "flock" -> flock = true;
+                case "no_flock" -> flock = false;
+                case "readdirplus", "no_readdirplus",
                         "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
                         "max_idle_threads", "timeout", "modcaps" -> {
                     // accepted for compatibility; they change nothing here
@@ -271,7 +278,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds);
+                provider, warmUpSeconds, posixLock, flock);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

@@ -23,11 +23,14 @@ import java.util.Map;
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
  * @param warmUpSeconds how long at most to rehearse the request path before the guest comes, 0 for not at all
  *     (a jvirtiofs extension; {@link org.jvirtiofs.vhostuser.warmup.WarmUp})
+ * @param posixLock take the guest's fcntl locks on the host (virtiofsd's {@code -o posix_lock}; off
+ *     by default, as there: the guest kernel keeps them)
+ * @param flock take the guest's flock locks on the host ({@code -o flock}; off by default)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
-        int warmUpSeconds) {
+        int warmUpSeconds, boolean posixLock, boolean flock) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;
@@ -42,6 +45,8 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("writeback", writeback);
         o.put("announce-submounts", announceSubmounts);
         o.put("inode-file-handles", inodeFileHandles);
+        o.put("posix-locks", posixLock);
+        o.put("flock", flock);
         putIfSet(o, "uid-map", translateUid);
         putIfSet(o, "gid-map", translateGid);
         putIfSet(o, "xattrmap", xattrmap);

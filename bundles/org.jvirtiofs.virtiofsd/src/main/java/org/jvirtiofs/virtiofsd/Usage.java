@@ -33,7 +33,11 @@ final class Usage {
                                            requests on a temporary directory so the guest meets compiled
                                            code; 0 turns it off (default 10; passthrough and
                                            memory providers; jvirtiofs)
-              -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...)
+              -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...);
+                                           -o posix_lock / -o flock take the guest's fcntl / flock
+                                           locks on the host, where the host and other guests see
+                                           them (default, as in virtiofsd: no_posix_lock, no_flock,
+                                           the guest kernel keeps them)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version
               -h, --help                   print this help

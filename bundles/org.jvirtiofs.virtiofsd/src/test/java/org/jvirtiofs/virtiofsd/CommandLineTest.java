@@ -1,6 +1,7 @@
 package org.jvirtiofs.virtiofsd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,6 +50,23 @@ class CommandLineTest {
         assertEquals("/srv", o.sharedDir());
         assertEquals("never", o.cache(), "the C daemon's cache=none is never");
         assertTrue(o.xattr());
+    }
+
+    @Test
+    void locksStayInTheGuestUnlessAskedForAsInVirtiofsd() {
+        DaemonOptions plain = run("--fd=3", "--shared-dir=/srv");
+        assertFalse(plain.posixLock());
+        assertFalse(plain.flock());
+        assertEquals(false, plain.providerOptions().get("posix-locks"));
+        assertEquals(false, plain.providerOptions().get("flock"));
+        DaemonOptions both = run("--fd=3", "-o", "source=/srv,posix_lock,flock");
+        assertTrue(both.posixLock());
+        assertTrue(both.flock());
+        assertEquals(true, both.providerOptions().get("posix-locks"));
+        assertEquals(true, both.providerOptions().get("flock"));
+        DaemonOptions libvirt = run("--fd=3", "-o", "source=/srv,posix_lock,flock", "-o", "no_flock,no_posix_lock");
+        assertFalse(libvirt.posixLock(), "the last word counts");
+        assertFalse(libvirt.flock());
     }
 
     @Test
