@@ -43,9 +43,9 @@ final class Replies {
         return node.attrReply(cache.timeout());
     }
 
-    /** The reply to OPEN or CREATE. */
+    /** The reply to OPEN or CREATE: no FLUSH, which does nothing here. */
     OpenReply open(long handle) {
-        return new OpenReply(handle, cache.openFlags());
+        return new OpenReply(handle, cache.openFlags() | OpenReply.FOPEN_NOFLUSH);
     }
 
     /** The reply to OPENDIR. */

@@ -198,6 +198,16 @@ class ReadWriteTest {
     }
 
     @Test
+    void noOpenFileAsksForFlushWhichDoesNothingHere() throws Exception {
+        long file = t.mknod(ROOT, "f").nodeId();
+        assertTrue(t.fs.open(t.ctx, file, RDONLY, false).has(OpenReply.FOPEN_NOFLUSH));
+        assertTrue(t.fs.open(t.ctx, file, new OpenFlags(OpenFlags.O_WRONLY), false)
+                .has(OpenReply.FOPEN_NOFLUSH));
+        assertTrue(t.fs.create(t.ctx, ROOT, name("g"), 0644, new OpenFlags(OpenFlags.O_RDWR), 0, false)
+                .open().has(OpenReply.FOPEN_NOFLUSH));
+    }
+
+    @Test
     void createMakesAndOpensAFileOwnedByTheCaller() throws Exception {
         CreateReply reply = t.fs.create(t.ctx, ROOT, name("f"), FileMode.S_IFREG | 0666, RDWR,
                 022, false);

@@ -677,7 +677,9 @@ public final class OverlayFilesystem implements FuseFilesystem {
             });
         }
         int fd = host(() -> tree.host.reopen(n.fd(), host));
-        int replyFlags = openFlags;
+        // a reader's FLUSH (closing a duplicate of a read-only fd) reports nothing, and the
+        // guest keeps its own locks here
+        int replyFlags = writes(host) ? openFlags : openFlags | OpenReply.FOPEN_NOFLUSH;
         if (keepUnchanged) {
             try {
                 replyFlags |= keepIfUnchanged(n, fd);

@@ -81,6 +81,28 @@ class OverlayBehaviourTest {
         }
     }
 
+    @Test
+    void onlyReadersAskTheKernelNotToFlush() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS))) {
+            long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+            assertTrue(opened(fs, a, OpenFlags.O_RDONLY).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
+            assertFalse(opened(fs, a, OpenFlags.O_RDWR).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH),
+                    "a writer's close reports the host's errors");
+            assertFalse(opened(fs, a, OpenFlags.O_RDONLY | OpenFlags.O_TRUNC)
+                    .has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
+        }
+    }
+
+    /** Opens node {@code n} with {@code flags}, releases it, and returns the reply. */
+    private static org.jvirtiofs.api.OpenReply opened(OverlayFilesystem fs, long n, int flags) throws Exception {
+        OpenFlags open = new OpenFlags(flags);
+        org.jvirtiofs.api.OpenReply reply = fs.open(ROOT, n, open, false);
+        fs.release(ROOT, n, reply.handle(), open, false, false, 0);
+        return reply;
+    }
+
     /** Opens node {@code n} with {@code flags}, releases it, and says whether the reply had KEEP_CACHE. */
     private static boolean keeps(OverlayFilesystem fs, long n, int flags) throws Exception {
         OpenFlags open = new OpenFlags(flags);
