@@ -52,7 +52,7 @@ final class FileOps {
         FuseOpenIn in = FuseOpenIn.read(r.in);
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseOpenOut.SIZE);
-        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), r.openFlags(in.flags()), kill), kept(r));
+        FuseOpenOut.encode(r.out, fs.open(r.ctx(), r.nodeId(), r.openFlags(in.flags()), kill), withheld(r));
         return r.reply();
     }
 
@@ -61,7 +61,7 @@ final class FileOps {
      * (POSIX_LOCKS accepted) a process's close ends its locks only through FLUSH, which carries its
      * lock owner, so FLUSH is never turned off there (FOPEN_NOFLUSH).
      */
-    private static int kept(FuseRequest r) {
+    private static int withheld(FuseRequest r) {
         return r.negotiated.has(FUSE_POSIX_LOCKS) ? OpenReply.FOPEN_NOFLUSH : 0;
     }
 
@@ -71,7 +71,7 @@ final class FileOps {
         boolean kill = (in.openFlags() & FUSE_OPEN_KILL_SUIDGID) != 0;
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
         return created(r, fs.create(r.ctx(), r.nodeId(), name, in.mode(),
-                r.openFlags(in.flags()), in.umask(), kill), kept(r));
+                r.openFlags(in.flags()), in.umask(), kill), withheld(r));
     }
 
     private int tmpfile(FuseRequest r) throws FsException {
@@ -79,12 +79,12 @@ final class FileOps {
         FuseCreateIn in = FuseCreateIn.read(r.in);
         r.reserve(FuseEntryOut.SIZE + FuseOpenOut.SIZE);
         return created(r, fs.tmpfile(r.ctx(), r.nodeId(), in.mode(), r.openFlags(in.flags()),
-                in.umask()), kept(r));
+                in.umask()), withheld(r));
     }
 
-    private static int created(FuseRequest r, CreateReply c, int kept) {
+    private static int created(FuseRequest r, CreateReply c, int withheld) {
         FuseEntryOut.encode(r.out, c.entry());
-        FuseOpenOut.encode(r.out, c.open(), kept);
+        FuseOpenOut.encode(r.out, c.open(), withheld);
         return r.reply();
     }
 
