@@ -72,9 +72,10 @@ public final class CommandLine {
     private String logLevel = "info";
     private String provider = "passthrough";
     private int warmUpSeconds = DaemonOptions.DEFAULT_WARM_UP_SECONDS;
-    // virtiofsd's defaults: the guest kernel keeps its locks unless asked otherwise
-    private boolean posixLock;
-    private boolean flock;
+    // Host locks unless -o no_posix_lock / no_flock (virtiofsd's defaults are the other way): a
+    // database the host and the guest share stays whole by default
+    private boolean posixLock = true;
+    private boolean flock = true;
 
     private CommandLine() {
     }

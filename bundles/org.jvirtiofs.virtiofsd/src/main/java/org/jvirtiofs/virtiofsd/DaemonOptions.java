@@ -23,9 +23,9 @@ import java.util.Map;
  * @param provider the provider type serving the share (a jvirtiofs extension; passthrough by default)
  * @param warmUpSeconds how long at most to rehearse the request path before the guest comes, 0 for not at all
  *     (a jvirtiofs extension; {@link org.jvirtiofs.vhostuser.warmup.WarmUp})
- * @param posixLock take the guest's fcntl locks on the host (virtiofsd's {@code -o posix_lock}; off
- *     by default, as there: the guest kernel keeps them)
- * @param flock take the guest's flock locks on the host ({@code -o flock}; off by default)
+ * @param posixLock take the guest's fcntl locks on the host, where the host and other guests see them
+ *     (on unless {@code -o no_posix_lock}, where virtiofsd's default is off)
+ * @param flock take the guest's flock locks on the host (on unless {@code -o no_flock})
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,

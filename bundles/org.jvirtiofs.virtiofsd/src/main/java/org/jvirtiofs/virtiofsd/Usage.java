@@ -34,10 +34,11 @@ final class Usage {
                                            code; 0 turns it off (default 10; passthrough and
                                            memory providers; jvirtiofs)
               -o OPT[,OPT...]              virtiofsd's compatibility options (source=, cache=, xattr, ...);
-                                           -o posix_lock / -o flock take the guest's fcntl / flock
-                                           locks on the host, where the host and other guests see
-                                           them (default, as in virtiofsd: no_posix_lock, no_flock,
-                                           the guest kernel keeps them)
+                                           the guest's fcntl and flock locks are taken on the host,
+                                           where the host and other guests see them, unless
+                                           -o no_posix_lock / -o no_flock leave them to the guest
+                                           kernel (virtiofsd's default), which spares a round trip
+                                           per close of a file opened read-only
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version
               -h, --help                   print this help

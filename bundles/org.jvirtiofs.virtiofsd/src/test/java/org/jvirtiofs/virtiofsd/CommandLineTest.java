@@ -53,20 +53,20 @@ class CommandLineTest {
     }
 
     @Test
-    void locksStayInTheGuestUnlessAskedForAsInVirtiofsd() {
+    void locksAreTakenOnTheHostUnlessTheCommandLineLeavesThemToTheGuest() {
         DaemonOptions plain = run("--fd=3", "--shared-dir=/srv");
-        assertFalse(plain.posixLock());
-        assertFalse(plain.flock());
-        assertEquals(false, plain.providerOptions().get("posix-locks"));
-        assertEquals(false, plain.providerOptions().get("flock"));
-        DaemonOptions both = run("--fd=3", "-o", "source=/srv,posix_lock,flock");
-        assertTrue(both.posixLock());
-        assertTrue(both.flock());
-        assertEquals(true, both.providerOptions().get("posix-locks"));
-        assertEquals(true, both.providerOptions().get("flock"));
-        DaemonOptions libvirt = run("--fd=3", "-o", "source=/srv,posix_lock,flock", "-o", "no_flock,no_posix_lock");
-        assertFalse(libvirt.posixLock(), "the last word counts");
+        assertTrue(plain.posixLock());
+        assertTrue(plain.flock());
+        assertEquals(true, plain.providerOptions().get("posix-locks"));
+        assertEquals(true, plain.providerOptions().get("flock"));
+        DaemonOptions libvirt = run("--fd=3", "-o", "source=/srv,xattr,no_flock,no_posix_lock");
+        assertFalse(libvirt.posixLock(), "libvirt's <lock posix='off' flock='off'/>");
         assertFalse(libvirt.flock());
+        assertEquals(false, libvirt.providerOptions().get("posix-locks"));
+        assertEquals(false, libvirt.providerOptions().get("flock"));
+        DaemonOptions last = run("--fd=3", "-o", "source=/srv,no_posix_lock,no_flock", "-o", "posix_lock,flock");
+        assertTrue(last.posixLock(), "the last word counts");
+        assertTrue(last.flock());
     }
 
     @Test
