@@ -34,6 +34,11 @@ public final class GuestBench {
      * when asked for.
      */
     static final List<String> BACKENDS = List.of("jvirtiofs", "virtiofsd", "9p", "host", "platform");
+    /**
+     * Both daemons serve the guest's locks alike: in the guest kernel, the C daemon's default
+     * (jvirtiofsd's is host locks). Said to both, in the option spelling they share.
+     */
+    static final List<String> LOCKS_IN_THE_GUEST = List.of("-o", "no_posix_lock", "-o", "no_flock");
     static final List<String> DEFAULT_BACKENDS = BACKENDS.subList(0, 4);
     static final List<String> WORKLOADS = List.of("smallfiles", "bigfile", "metadata", "roundtrip");
 
@@ -275,6 +280,7 @@ public final class GuestBench {
                 ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
                     "-o", "source=" + share, "-o", "cache=" + cache)
                 : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache));
+            command.addAll(LOCKS_IN_THE_GUEST);
             if (settings.writeback()) {
                 // both daemons take QEMU's option spelling
                 command.addAll(List.of("-o", "writeback"));
@@ -330,7 +336,7 @@ public final class GuestBench {
         deleteTree(etc);
         Files.createDirectories(etc);
         Files.writeString(etc.resolve("org.jvirtiofs.share-bench.cfg"), "source = " + share + "\nsocket = " + socket
-            + "\ncache = " + cache + "\n" + (settings.writeback() ? "writeback = true\n" : "")
+            + "\ncache = " + cache + "\nposix-locks = false\nflock = false\n" + (settings.writeback() ? "writeback = true\n" : "")
             + settings.platformShare().stream().map(kv -> kv.replaceFirst("=", " = ") + "\n").collect(Collectors.joining()));
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofs").toString());
         pb.environment().put("JVIRTIOFS_ETC", etc.toString());
