@@ -40,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.fuse.FuseConstants;
 import org.jvirtiofs.vhostuser.LoopbackQueue;
 
@@ -98,6 +99,8 @@ final class WarmUpRequests {
     private int firstPid;
     private int pid;
     private int chown;
+    /** WRITEBACK_CACHE was accepted: the kernel then flushes at every close, whatever OPEN said. */
+    private boolean writeback;
     private final ByteBuffer out = ByteBuffer.allocate(REQUEST_ROOM).order(ByteOrder.LITTLE_ENDIAN);
     private final byte[] data = new byte[MAX_PAGES * PAGE];
     private final byte[][] names = new byte[FILES][];
@@ -144,6 +147,7 @@ final class WarmUpRequests {
         // with HANDLE_KILLPRIV_V2 the guest's chown of a file also asks to clear its set-id bits
         chown = FATTR_UID | FATTR_GID
                 | ((accepted & FuseConstants.FUSE_HANDLE_KILLPRIV_V2) != 0 ? FATTR_KILL_SUIDGID : 0);
+        writeback = (accepted & FuseConstants.FUSE_WRITEBACK_CACHE) != 0;
     }
 
     /** One round, in the directory {@code dir} (a name in the share's root that does not exist). */
@@ -185,11 +189,12 @@ final class WarmUpRequests {
         ByteBuffer reply = send(ENTRY_OUT + OPEN_OUT);
         long f = entry(reply);
         long fh = reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT);
+        boolean flush = flushes(reply.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT + 8));
         begin(FUSE_WRITE, f).putLong(fh).putLong(0).putInt(size).putInt(0).putLong(0).putInt(O_WRONLY).putInt(0);
         pagesAt = out.position();
         out.put(data, 0, size);
         send(WRITE_OUT);
-        flushAndRelease(f, fh, FUSE_RELEASE);
+        flushAndRelease(f, fh, FUSE_RELEASE, flush);
         setattr(f, chown, 0);
         setattr(f, FATTR_MODE, 0100640);
         setattr(f, FATTR_ATIME | FATTR_MTIME, 0);
@@ -219,23 +224,28 @@ final class WarmUpRequests {
                 at += ENTRY_OUT + DIRENT + (nameLength + 7 & ~7);
             }
         }
-        flushAndRelease(d, fh, FUSE_RELEASEDIR);
+        flushAndRelease(d, fh, FUSE_RELEASEDIR, false);
     }
 
-    /** LOOKUP, GETATTR, OPEN, READ (the file's pages at once, then the end), FLUSH, RELEASE: what cat does. */
+    /**
+     * LOOKUP, GETATTR, OPEN, READ (the file's pages at once, then the end), FLUSH unless the OPEN
+     * said not to, RELEASE: what cat does.
+     */
     private void lookupAndRead(long d, byte[] name, int size) throws IOException, TimeoutException {
         begin(FUSE_LOOKUP, d).put(name);
         long f = entry(send(ENTRY_OUT));
         begin(FUSE_GETATTR, f).putInt(0).putInt(0).putLong(0);
         send(ATTR_OUT);
         begin(FUSE_OPEN, f).putInt(O_RDONLY).putInt(0);
-        long fh = send(OPEN_OUT).getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+        ByteBuffer opened = send(OPEN_OUT);
+        long fh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+        boolean flush = flushes(opened.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + 8));
         for (long offset = 0; offset <= size; offset += size) {
             begin(FUSE_READ, f).putLong(fh).putLong(offset).putInt(size).putInt(0).putLong(0).putInt(O_RDONLY)
                     .putInt(0);
             send(pages(size));
         }
-        flushAndRelease(f, fh, FUSE_RELEASE);
+        flushAndRelease(f, fh, FUSE_RELEASE, flush);
     }
 
     /** SYMLINK, READLINK, UNLINK and FORGET of one link to the first file. */
@@ -267,8 +277,13 @@ final class WarmUpRequests {
         send(ATTR_OUT);
     }
 
-    private void flushAndRelease(long node, long fh, int release) throws IOException, TimeoutException {
-        if (release == FUSE_RELEASE) {
+    /** Whether the kernel sends FLUSH at the close of a file opened with these FOPEN_* flags. */
+    private boolean flushes(int openFlags) {
+        return writeback || (openFlags & OpenReply.FOPEN_NOFLUSH) == 0;
+    }
+
+    private void flushAndRelease(long node, long fh, int release, boolean flush) throws IOException, TimeoutException {
+        if (flush) {
             begin(FUSE_FLUSH, node).putLong(fh).putInt(0).putInt(0).putLong(0);
             send();
         }

@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fs.memory.MemoryFilesystemFactory;
 import org.jvirtiofs.fs.passthrough.PassthroughFilesystemFactory;
+import org.jvirtiofs.fuse.FuseOpcode;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.RequestHandler;
@@ -137,6 +139,43 @@ class WarmUpTest {
         assertTrue(WarmUp.supports("memory"));
         assertFalse(WarmUp.supports("overlay"));
         assertFalse(WarmUp.supports("a-plugins-own"));
+    }
+
+    /**
+     * The rounds close files as the guest kernel does: a file whose OPEN said FOPEN_NOFLUSH gets no
+     * FLUSH. Passthrough says so for read-only opens unless the guest's POSIX locks are the host's.
+     */
+    @Test
+    void roundsFlushOnlyWhereTheKernelWould() throws Exception {
+        Path share = share();
+        for (boolean hostLocks : new boolean[] {false, true}) {
+            AtomicIntegerArray served = new AtomicIntegerArray(64);
+            WarmUp.Sessions counting = new WarmUp.Sessions() {
+                @Override
+                public FuseSession session(FuseFilesystem fs) {
+                    return new FuseSession(fs, SessionOptions.defaults(), (opcode, errno, nanos, bytes) -> {
+                        if (opcode >= 0 && opcode < served.length()) {
+                            served.incrementAndGet(opcode);
+                        }
+                    });
+                }
+
+                @Override
+                public RequestHandler handler(FuseSession session) {
+                    return SESSIONS.handler(session);
+                }
+            };
+            WarmUp w = WarmUp.start("test-warm-up", new PassthroughFilesystemFactory(),
+                Map.of("source", share.toString(), "posix-locks", hostLocks), 600, afterRounds(2), counting,
+                Files.createTempDirectory(tmp, "scratch"));
+            String outcome = awaitEnd(w, 60);
+            assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
+            int creates = served.get(FuseOpcode.FUSE_CREATE);
+            int opens = served.get(FuseOpcode.FUSE_OPEN);
+            assertTrue(creates > 0 && opens > 0, outcome);
+            assertEquals(hostLocks ? creates + opens : creates, served.get(FuseOpcode.FUSE_FLUSH),
+                "host locks " + hostLocks);
+        }
     }
 
     @Test
