@@ -70,20 +70,12 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
         }
     }
 
-    /** Options with locks taken on the host. */
-    public PassthroughOptions(Path source, CacheMode cache, boolean writeback, boolean readonly,
-            boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
-            InodeFileHandles inodeFileHandles, XattrMap xattrMap) {
-        this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, xattrMap, true, true);
-    }
-
     /** Options without xattr name mapping, with locks taken on the host. */
     public PassthroughOptions(Path source, CacheMode cache, boolean writeback, boolean readonly,
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE);
+                inodeFileHandles, XattrMap.NONE, true, true);
     }
 
     /** {@code source} with every other option at its default. */
