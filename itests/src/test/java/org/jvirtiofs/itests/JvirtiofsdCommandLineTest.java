@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,62 @@ class JvirtiofsdCommandLineTest {
         }
         // --version starts the framework, SCR and the jvirtiofs bundles: well over a thousand classes
         assertTrue(archived > 1000, archived + " classes came from the archive");
+    }
+
+    @Test
+    void theTrainingStartWaitsForTheDaemonsOwnStartAndYieldsTheCpu(@TempDir Path tmp) throws Exception {
+        Path cache = tmp.resolve("cache");
+        Path trainings = Files.createDirectories(tmp.resolve("t")); // the training's TMPDIR
+        Path socket = tmp.resolve("sock");
+        ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+                "--socket-path=" + socket, "-o", "source=" + Files.createDirectories(tmp.resolve("src")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().putAll(Map.of("XDG_CACHE_HOME", cache.toString(), "TMPDIR", trainings.toString()));
+        Process daemon = pb.start(); // bash execs into the JVM: the same process
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket)) {
+                assertTrue(daemon.isAlive(), "the daemon ended before its socket");
+                assertTrue(System.nanoTime() < deadline, "no socket after 30 s");
+                assertEquals(List.of(), trainingsIn(trainings), "a training start beside the daemon's own");
+                Thread.sleep(20);
+            }
+            assertEquals(List.of(), trainingsIn(trainings), "a training start beside the daemon's own");
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");
+        }
+        // with the daemon gone the training starts at once, at the lowest priority, and leaves an archive
+        Path cds = cache.resolve("jvirtiofs/cds");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        List<Integer> nices = new ArrayList<>();
+        while (archives(cds).isEmpty() || Files.exists(cds.resolve(archives(cds).get(0) + ".training"))) {
+            assertTrue(System.nanoTime() < deadline, "no class-data archive in " + cds + " after 120 s");
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().filter(c -> c.contains("-XX:ArchiveClassesAtExit=" + trainings))
+                            .isPresent())
+                    .forEach(p -> nice(p.pid()).ifPresent(nices::add));
+            Thread.sleep(20);
+        }
+        assertFalse(nices.isEmpty(), "the training JVM was never seen running");
+        assertTrue(nices.stream().allMatch(n -> n == 19), "the training's nice values: " + nices);
+    }
+
+    private static List<String> trainingsIn(Path dir) throws Exception {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("jvirtiofs-cds.")).toList();
+        }
+    }
+
+    /** A process's nice value, field 19 of /proc/PID/stat; empty if it ended meanwhile. */
+    private static Optional<Integer> nice(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // from field 3 on
+            return Optional.of(Integer.parseInt(fields[16]));
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
     }
 
     @Test
