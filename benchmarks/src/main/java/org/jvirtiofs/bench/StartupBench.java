@@ -80,7 +80,7 @@ public final class StartupBench {
             return "usage: bin/bench startup [--starts N (10)] [--variant 'JVM options']... [--first-starts] [--out DIR]"
                 + " [--work DIR]\n"
                 + "  each --variant adds a set of options to JVIRTIOFS_JAVA_OPTS; '' is the default start\n"
-                + "  --first-starts: also each variant's first start of a new build (no kept runtime)";
+                + "  --first-starts: also each variant's first start of a new build (no kept runtime, no class-data archive)";
         }
     }
 
@@ -130,6 +130,7 @@ public final class StartupBench {
                 System.out.printf("bench: warming up %s%n", new Series(variant, false).label());
                 start(new Series(variant, false));
             }
+            awaitTrainings(cacheHome(System.getenv("XDG_CACHE_HOME")));
             for (int i = 1; i <= settings.starts(); i++) {
                 for (Map.Entry<Series, List<Start>> series : starts.entrySet()) {
                     Start s = start(series.getKey());
@@ -162,8 +163,12 @@ public final class StartupBench {
             .redirectErrorStream(true).redirectOutput(log.toFile());
         String base = pb.environment().getOrDefault("JVIRTIOFS_JAVA_OPTS", "");
         pb.environment().put("JVIRTIOFS_JAVA_OPTS", (base + " " + series.options()).trim());
+        Path firstStartCache = settings.work().resolve("first-start-cache");
         if (series.firstStart()) {
-            pb.environment().put("XDG_CACHE_HOME", emptyRuntimeCache(pb.environment().get("XDG_CACHE_HOME")).toString());
+            // nothing kept, as a new build meets it: no runtime, no class-data archive
+            GuestBench.deleteTree(firstStartCache);
+            Files.createDirectories(firstStartCache);
+            pb.environment().put("XDG_CACHE_HOME", firstStartCache.toString());
         }
         long t0 = System.nanoTime();
         Process p = pb.start();
@@ -183,22 +188,33 @@ public final class StartupBench {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor();
             }
+            if (series.firstStart()) {
+                awaitTrainings(firstStartCache); // it archives into that cache, after the daemon
+            }
         }
     }
 
     /**
-     * A cache folder with no kept runtime in it, as a new build meets it, but the class-data
-     * archives of {@code xdgCacheHome} (or ~/.cache) linked in: only the runtime is first-start.
+     * Waits (up to 2 minutes) for the class-data trainings under {@code cacheHome} that earlier
+     * starts left (bin/launch starts one once its daemon has run 5 s or ended), so that none runs
+     * beside a timed start.
      */
-    private Path emptyRuntimeCache(String xdgCacheHome) throws IOException {
-        Path cache = settings.work().resolve("first-start-cache");
-        GuestBench.deleteTree(cache);
-        Path cds = (xdgCacheHome != null && !xdgCacheHome.isEmpty() ? Path.of(xdgCacheHome)
-            : Path.of(System.getProperty("user.home"), ".cache")).resolve("jvirtiofs/cds");
-        Files.createDirectories(cds);
-        Files.createDirectories(cache.resolve("jvirtiofs"));
-        Files.createSymbolicLink(cache.resolve("jvirtiofs/cds"), cds.toAbsolutePath());
-        return cache;
+    private static void awaitTrainings(Path cacheHome) throws IOException, InterruptedException {
+        Path cds = cacheHome.resolve("jvirtiofs/cds");
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (Files.isDirectory(cds) && System.nanoTime() < deadline) {
+            try (DirectoryStream<Path> training = Files.newDirectoryStream(cds, "*.training")) {
+                if (!training.iterator().hasNext()) {
+                    return;
+                }
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Path cacheHome(String xdgCacheHome) {
+        return xdgCacheHome != null && !xdgCacheHome.isEmpty() ? Path.of(xdgCacheHome)
+            : Path.of(System.getProperty("user.home"), ".cache");
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.jvirtiofs.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,12 +81,19 @@ class StartupBenchTest {
         assertTrue(table.contains("| (default) | kept | 2 |"), table);
         assertTrue(table.contains("| (default) | first start of a build | 2 |"), table);
         assertTrue(table.contains("| `-XX:TieredStopAtLevel=1` | kept | 2 |"), table);
-        // a first start found no runtime of an earlier start, and left one behind
+        // a first start found nothing of an earlier start, and left a runtime and (its training,
+        // awaited before the next start) a class-data archive behind
         Path runtime = work.resolve("first-start-cache/jvirtiofs/runtime");
         try (var sets = Files.list(runtime)) {
             assertEquals(1, sets.count(), "one bundle set, unpacked by the last first start");
         }
-        assertTrue(Files.isSymbolicLink(work.resolve("first-start-cache/jvirtiofs/cds")), "the archives stay warm");
+        Path cds = work.resolve("first-start-cache/jvirtiofs/cds");
+        assertFalse(Files.isSymbolicLink(cds), "a first start has no archive of earlier starts");
+        try (var files = Files.list(cds)) {
+            List<String> names = files.map(f -> f.getFileName().toString()).toList();
+            assertEquals(1, names.size(), "the last first start's archive, its training done: " + names);
+            assertTrue(names.get(0).endsWith(".jsa"), names.toString());
+        }
     }
 
     @Test
