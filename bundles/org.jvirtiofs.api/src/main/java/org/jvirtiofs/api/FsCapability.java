@@ -27,6 +27,14 @@ public enum FsCapability {
      * write-only that must also READ, from pid 0, and O_APPEND is handled by the kernel.
      */
     WRITEBACK_CACHE(1L << 16),
+    /**
+     * Offered by the kernel: it supports zero-message opens. A provider that asks for it and
+     * answers OPEN with ENOSYS is sent no OPEN and no file RELEASE again on this connection; files
+     * are then opened as if with FOPEN_KEEP_CACHE, and READ, WRITE, FSYNC, FALLOCATE, LSEEK,
+     * COPY_FILE_RANGE and SETATTR name handle 0, which the provider must serve without a handle.
+     * Handles a CREATE returns are never released either.
+     */
+    NO_OPEN_SUPPORT(1L << 17),
     /** Lookups and readdirs in one directory may run concurrently. */
     PARALLEL_DIROPS(1L << 18),
     /** The provider clears set-id bits on write, chown and truncate (the older protocol). */
