@@ -34,7 +34,7 @@ final class AttrOps {
             throws FsException, PosixException {
         dir.checkWritable();
         Inode inode = dir.inodes.get(nodeId);
-        OpenFile open = valid.hasHandle() && handle.isPresent()
+        OpenFile open = valid.hasHandle() && handle.isPresent() && handle.getAsLong() != FileOps.NO_HANDLE
                 ? dir.handles.file(handle.getAsLong()) : null;
         try (PathFd p = dir.inodes.path(inode)) {
             if (valid.hasMode()) {

@@ -22,8 +22,20 @@ import org.jvirtiofs.posix.PosixException;
  * Open files: open, create and tmpfile, zero-copy read and write (preadv/pwritev straight
  * between the file and transport memory), flush, release, fsync, fallocate, lseek,
  * copy_file_range and syncfs.
+ *
+ * <p>Zero-message opens ({@link SharedDir#noOpen}): OPEN is answered ENOSYS, after which the
+ * guest kernel sends no OPEN and no RELEASE of a file again, and names handle {@link #NO_HANDLE}
+ * in READ, WRITE and the rest. A READ (and LSEEK) uses the inode's read-only descriptor that
+ * {@link ReadFds} keeps for the files read last; the others open the inode for themselves and
+ * close it before replying, so close-time errors come back with the request that wrote. FLUSH,
+ * having nothing left to do, is answered ENOSYS too, and the guest stops sending it. So is
+ * CREATE, whose handle the guest would never release: the kernel then makes files with MKNOD and
+ * opens them itself. TMPFILE is refused with ENOSYS (the kernel then answers EOPNOTSUPP): its
+ * file lives only while a handle is open.
  */
 final class FileOps {
+    /** The handle of a file the guest opened without OPEN; ours start at 1. */
+    static final long NO_HANDLE = 0;
     /** Largest copy_file_range: the reply's count is 32 bits, and Linux caps a call at 2 GiB anyway. */
     private static final long MAX_COPY = 1L << 30;
     // flags that belong to name resolution or to us, never to the reopened file
@@ -57,6 +69,9 @@ final class FileOps {
 
     OpenReply open(long nodeId, org.jvirtiofs.api.OpenFlags flags, boolean killSuidgid)
             throws FsException, PosixException {
+        if (dir.noOpen) {
+            throw FsException.of(Errno.ENOSYS);
+        }
         Inode inode = dir.inodes.get(nodeId);
         if (!inode.isRegularFile()) {
             // the guest opens devices, fifos and sockets itself; a host one must never be opened
@@ -104,6 +119,9 @@ final class FileOps {
     CreateReply create(Context ctx, long parent, FileName name, int mode,
             org.jvirtiofs.api.OpenFlags flags, int umask) throws FsException, PosixException {
         dir.checkWritable();
+        if (dir.noOpen) {
+            throw FsException.of(Errno.ENOSYS); // the kernel falls back to MKNOD, and opens itself
+        }
         Inode p = dir.inodes.get(parent);
         byte[] n = Names.component(name);
         int host = hostFlags(flags) | OpenFlags.O_CREAT | (flags.bits() & OpenFlags.O_EXCL);
@@ -117,6 +135,9 @@ final class FileOps {
     CreateReply tmpfile(Context ctx, long parent, int mode, org.jvirtiofs.api.OpenFlags flags,
             int umask) throws FsException, PosixException {
         dir.checkWritable();
+        if (dir.noOpen) {
+            throw FsException.of(Errno.ENOSYS);
+        }
         Inode p = dir.inodes.get(parent);
         int host = hostFlags(flags) | OpenFlags.O_TMPFILE;
         if ((host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY) {
@@ -142,9 +163,20 @@ final class FileOps {
         }
     }
 
-    int read(long handle, ZeroCopyWriter dst, int size, long offset)
+    int read(long nodeId, long handle, ZeroCopyWriter dst, int size, long offset)
             throws FsException, PosixException {
-        int fd = dir.handles.file(handle).fd();
+        if (handle != NO_HANDLE) {
+            return read(dir.handles.file(handle).fd(), dst, size, offset);
+        }
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(fileWithoutHandle(nodeId));
+        try {
+            return read(kept.fd, dst, size, offset);
+        } finally {
+            dir.inodes.readFds.release(kept);
+        }
+    }
+
+    private static int read(int fd, ZeroCopyWriter dst, int size, long offset) throws PosixException {
         int total = 0;
         while (total < size) {
             ByteBuffer[] buffers = dst.positionedBuffers(size - total);
@@ -161,12 +193,30 @@ final class FileOps {
         return total;
     }
 
-    int write(long handle, ZeroCopyReader src, int size, long offset, int writeFlags)
-            throws FsException, PosixException {
+    int write(long nodeId, long handle, ZeroCopyReader src, int size, long offset,
+            org.jvirtiofs.api.OpenFlags flags, int writeFlags) throws FsException, PosixException {
         dir.checkWritable();
-        OpenFile file = dir.handles.file(handle);
+        if (handle != NO_HANDLE) {
+            return write(dir.handles.file(handle).fd(), src, size, offset, writeFlags);
+        }
+        // the guest's own offsets, also for its appends: no O_APPEND, which would ignore them
+        int fd = openWithoutHandle(nodeId,
+                OpenFlags.O_WRONLY | (flags.bits() & (OpenFlags.O_SYNC | OpenFlags.O_DSYNC)));
+        int written;
+        try {
+            written = write(fd, src, size, offset, writeFlags);
+        } catch (PosixException | RuntimeException e) {
+            Descriptors.closeQuietly(fd);
+            throw e;
+        }
+        Io.close(fd); // what a FLUSH would have reported
+        return written;
+    }
+
+    private int write(int fd, ZeroCopyReader src, int size, long offset, int writeFlags)
+            throws PosixException {
         if ((writeFlags & FuseFilesystem.FUSE_WRITE_KILL_SUIDGID) != 0) {
-            AttrOps.killSuidgid(dir, file.fd());
+            AttrOps.killSuidgid(dir, fd);
         }
         int total = 0;
         while (total < size) {
@@ -174,7 +224,7 @@ final class FileOps {
             if (buffers.length == 0) {
                 break;
             }
-            long n = Io.pwritev(file.fd(), buffers, offset + total);
+            long n = Io.pwritev(fd, buffers, offset + total);
             if (n <= 0) {
                 break;
             }
@@ -186,6 +236,10 @@ final class FileOps {
 
     /** close(2) in the guest: close a duplicate so the host reports its errors, drop POSIX locks. */
     void flush(long nodeId, long handle, long lockOwner) throws FsException, PosixException {
+        if (handle == NO_HANDLE) {
+            // nothing is open to flush, and without host locks none to end: the guest stops asking
+            throw FsException.of(Errno.ENOSYS);
+        }
         OpenFile file = dir.handles.file(handle);
         dir.locks.release(nodeId, lockOwner);
         Io.close(Io.dup(file.fd()));
@@ -203,37 +257,87 @@ final class FileOps {
         dir.handles.releaseFile(handle); // closing the fd also drops its flock locks
     }
 
-    void fsync(long handle, boolean datasync) throws FsException, PosixException {
-        int fd = dir.handles.file(handle).fd();
-        if (datasync) {
-            Io.fdatasync(fd);
-        } else {
-            Io.fsync(fd);
+    void fsync(long nodeId, long handle, boolean datasync) throws FsException, PosixException {
+        int fd = fdFor(nodeId, handle, OpenFlags.O_RDONLY); // fsync(2) takes any fd of the file
+        try {
+            if (datasync) {
+                Io.fdatasync(fd);
+            } else {
+                Io.fsync(fd);
+            }
+        } finally {
+            closeIfOwn(handle, fd);
         }
     }
 
-    void fallocate(long handle, int mode, long offset, long length)
+    void fallocate(long nodeId, long handle, int mode, long offset, long length)
             throws FsException, PosixException {
         dir.checkWritable();
-        Io.fallocate(dir.handles.file(handle).fd(), mode, offset, length);
+        int fd = fdFor(nodeId, handle, OpenFlags.O_WRONLY);
+        try {
+            Io.fallocate(fd, mode, offset, length);
+        } finally {
+            closeIfOwn(handle, fd);
+        }
     }
 
-    long lseek(long handle, long offset, int whence) throws FsException, PosixException {
+    long lseek(long nodeId, long handle, long offset, int whence) throws FsException, PosixException {
         if (whence != FuseFilesystem.SEEK_DATA && whence != FuseFilesystem.SEEK_HOLE) {
             throw FsException.of(Errno.EINVAL);
         }
-        return Io.lseek(dir.handles.file(handle).fd(), offset, whence);
+        if (handle != NO_HANDLE) {
+            return Io.lseek(dir.handles.file(handle).fd(), offset, whence);
+        }
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(fileWithoutHandle(nodeId));
+        try {
+            return Io.lseek(kept.fd, offset, whence);
+        } finally {
+            dir.inodes.readFds.release(kept);
+        }
     }
 
-    long copyFileRange(long handleIn, long offsetIn, long handleOut, long offsetOut, long length,
-            long flags) throws FsException, PosixException {
+    long copyFileRange(long nodeIn, long handleIn, long offsetIn, long nodeOut, long handleOut,
+            long offsetOut, long length, long flags) throws FsException, PosixException {
         dir.checkWritable();
         if (flags != 0) {
             throw FsException.of(Errno.EINVAL);
         }
-        int in = dir.handles.file(handleIn).fd();
-        int out = dir.handles.file(handleOut).fd();
-        return Io.copyFileRange(in, offsetIn, out, offsetOut, Math.min(length, MAX_COPY));
+        int in = fdFor(nodeIn, handleIn, OpenFlags.O_RDONLY);
+        try {
+            int out = fdFor(nodeOut, handleOut, OpenFlags.O_WRONLY);
+            try {
+                return Io.copyFileRange(in, offsetIn, out, offsetOut, Math.min(length, MAX_COPY));
+            } finally {
+                closeIfOwn(handleOut, out);
+            }
+        } finally {
+            closeIfOwn(handleIn, in);
+        }
+    }
+
+    /** The fd of {@code handle}, or for {@link #NO_HANDLE} one of the inode's own (see {@link #closeIfOwn}). */
+    private int fdFor(long nodeId, long handle, int flags) throws FsException, PosixException {
+        return handle == NO_HANDLE ? openWithoutHandle(nodeId, flags) : dir.handles.file(handle).fd();
+    }
+
+    private static void closeIfOwn(long handle, int fd) {
+        if (handle == NO_HANDLE) {
+            Descriptors.closeQuietly(fd);
+        }
+    }
+
+    /** The regular file {@code nodeId} opened for one request of a handle-less guest file. */
+    private int openWithoutHandle(long nodeId, int flags) throws FsException, PosixException {
+        return dir.inodes.reopen(fileWithoutHandle(nodeId), flags | OpenFlags.O_CLOEXEC);
+    }
+
+    /** The node handle 0 names: only ever a regular file the guest opened without OPEN. */
+    private Inode fileWithoutHandle(long nodeId) throws FsException {
+        Inode inode = dir.inodes.get(nodeId);
+        if (!inode.isRegularFile()) {
+            throw FsException.of(Errno.EBADF);
+        }
+        return inode;
     }
 
     void syncfs(long nodeId) throws FsException, PosixException {

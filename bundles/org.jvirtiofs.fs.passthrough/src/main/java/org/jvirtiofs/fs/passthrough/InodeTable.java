@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * count to zero; the root stays until the share closes.
  */
 final class InodeTable implements AutoCloseable {
+    /** Descriptors of files read without a handle, kept for the last few (see {@link ReadFds}). */
+    final ReadFds readFds = new ReadFds(this);
     private static final Logger LOG = LoggerFactory.getLogger(InodeTable.class);
 
     private final Map<Long, Inode> byId = new ConcurrentHashMap<>();
@@ -243,12 +245,14 @@ final class InodeTable implements AutoCloseable {
             }
         }
         if (gone != null) {
+            readFds.drop(gone);
             Descriptors.closeQuietly(gone.fd);
         }
     }
 
     /** Drops every inode but the root, as DESTROY asks. */
     void clear() {
+        readFds.clear();
         synchronized (this) {
             for (Inode inode : byId.values()) {
                 if (inode != root) {

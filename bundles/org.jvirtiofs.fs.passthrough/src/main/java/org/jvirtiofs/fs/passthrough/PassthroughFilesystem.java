@@ -70,6 +70,11 @@ public final class PassthroughFilesystem implements FuseFilesystem {
         return dir.inodes.size();
     }
 
+    /** How many read-only descriptors of files read without a handle are kept (for tests). */
+    int keptReadFds() {
+        return dir.inodes.readFds.size();
+    }
+
     /** How many file and directory handles are open (for tests and statistics). */
     public int handleCount() {
         return dir.handles.size();
@@ -93,7 +98,13 @@ public final class PassthroughFilesystem implements FuseFilesystem {
         if (dir.options.announceSubmounts()) {
             wanted.add(FsCapability.SUBMOUNTS);
         }
+        if (dir.options.opensWithoutMessages() && offered.contains(FsCapability.NO_OPEN_SUPPORT)) {
+            // the kernel would take an O_TRUNC open as done, and no OPEN would do it
+            wanted.remove(FsCapability.ATOMIC_O_TRUNC);
+            wanted.add(FsCapability.NO_OPEN_SUPPORT);
+        }
         wanted.retainAll(offered);
+        dir.noOpen = wanted.contains(FsCapability.NO_OPEN_SUPPORT);
         dir.writeback = wanted.contains(FsCapability.WRITEBACK_CACHE);
         dir.submounts = wanted.contains(FsCapability.SUBMOUNTS);
         LOG.debug("init: {}", wanted);
@@ -212,7 +223,7 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     public int read(Context ctx, long nodeId, long handle, ZeroCopyWriter dst, int size,
             long offset, OptionalLong lockOwner, OpenFlags flags) throws FsException {
         try {
-            return files.read(handle, dst, size, offset);
+            return files.read(nodeId, handle, dst, size, offset);
         } catch (PosixException e) {
             throw Errors.fs(e);
         }
@@ -223,7 +234,7 @@ public final class PassthroughFilesystem implements FuseFilesystem {
             long offset, OptionalLong lockOwner, OpenFlags flags, int writeFlags)
             throws FsException {
         try {
-            return files.write(handle, src, size, offset, writeFlags);
+            return files.write(nodeId, handle, src, size, offset, flags, writeFlags);
         } catch (PosixException e) {
             throw Errors.fs(e);
         }
@@ -237,7 +248,7 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     @Override
     public void fsync(Context ctx, long nodeId, long handle, boolean datasync)
             throws FsException {
-        run(() -> files.fsync(handle, datasync));
+        run(() -> files.fsync(nodeId, handle, datasync));
     }
 
     @Override
@@ -315,21 +326,21 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     @Override
     public void fallocate(Context ctx, long nodeId, long handle, int mode, long offset,
             long length) throws FsException {
-        run(() -> files.fallocate(handle, mode, offset, length));
+        run(() -> files.fallocate(nodeId, handle, mode, offset, length));
     }
 
     @Override
     public long lseek(Context ctx, long nodeId, long handle, long offset, int whence)
             throws FsException {
-        return host(() -> files.lseek(handle, offset, whence));
+        return host(() -> files.lseek(nodeId, handle, offset, whence));
     }
 
     @Override
     public long copyFileRange(Context ctx, long nodeIn, long handleIn, long offsetIn,
             long nodeOut, long handleOut, long offsetOut, long length, long flags)
             throws FsException {
-        return host(() -> files.copyFileRange(handleIn, offsetIn, handleOut, offsetOut, length,
-                flags));
+        return host(() -> files.copyFileRange(nodeIn, handleIn, offsetIn, nodeOut, handleOut,
+                offsetOut, length, flags));
     }
 
     @Override

@@ -23,10 +23,14 @@ import org.jvirtiofs.api.FilesystemFactory;
  *     host and other guests see them; off, the guest kernel keeps them to itself
  * @param flock accept FLOCK_LOCKS: the guest's flock(2) locks are taken on the host; off, the guest
  *     kernel keeps them to itself
+ * @param zeroMessageOpen at cache=always, on a writable share without writeback or host locks,
+ *     answer OPEN with ENOSYS so the guest opens and closes files without a round trip
+ *     (FsCapability#NO_OPEN_SUPPORT); file I/O then opens the inode per request
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
-        InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock) {
+        InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock,
+        boolean zeroMessageOpen) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -57,6 +61,11 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
     public static final String POSIX_LOCKS = "posix-locks";
     /** Option: false to leave flock(2) locks to the guest kernel; default true (taken on the host). */
     public static final String FLOCK = "flock";
+    /**
+     * Option: false to keep OPEN and RELEASE round trips at cache=always; default true (used only
+     * at cache=always, writable, without writeback or host locks).
+     */
+    public static final String ZERO_MESSAGE_OPEN = "zero-message-open";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -75,7 +84,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE, true, true);
+                inodeFileHandles, XattrMap.NONE, true, true, true);
     }
 
     /** {@code source} with every other option at its default. */
@@ -109,31 +118,50 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 handles == null ? InodeFileHandles.NEVER : InodeFileHandles.parse(handles.toString()),
                 XattrMap.parse(XATTRMAP, options.get(XATTRMAP)),
                 bool(options, POSIX_LOCKS, true),
-                bool(options, FLOCK, true));
+                bool(options, FLOCK, true),
+                bool(options, ZERO_MESSAGE_OPEN, true));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap, posixLocks, flock);
+                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen);
     }
 
     /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
     public PassthroughOptions withLocks(boolean posix, boolean flocks) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks);
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen);
+    }
+
+    /** These options with zero-message opens allowed or not ({@link #ZERO_MESSAGE_OPEN}). */
+    public PassthroughOptions withZeroMessageOpen(boolean value) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value);
+    }
+
+    /**
+     * Whether the guest may open files without OPEN: {@link #zeroMessageOpen}, and where nothing
+     * needs a handle: cache=always (whose KEEP_CACHE the kernel then assumes), no host locks (ended
+     * by FLUSH and RELEASE), no writeback (whose dirty pages a close must see written), writable,
+     * and inodes kept by O_PATH fds (a file the guest unlinked while open lives on through its
+     * inode's fd; a file handle would not keep it).
+     */
+    boolean opensWithoutMessages() {
+        return zeroMessageOpen && cache == CacheMode.ALWAYS && !writeback && !readonly && !posixLocks
+                && !flock && inodeFileHandles == InodeFileHandles.NEVER;
     }
 
     private static boolean bool(Map<String, ?> options, String key, boolean fallback) {

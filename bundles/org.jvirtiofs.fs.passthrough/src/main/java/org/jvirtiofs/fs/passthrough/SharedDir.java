@@ -28,6 +28,8 @@ final class SharedDir implements AutoCloseable {
     volatile boolean writeback;
     /** SUBMOUNTS was negotiated and announce-submounts is on. */
     volatile boolean submounts;
+    /** OPEN is answered ENOSYS: the guest opens files without messages (see FileOps). */
+    volatile boolean noOpen;
 
     SharedDir(PassthroughOptions options) throws PosixException {
         this.options = options;

@@ -52,6 +52,8 @@ class PassthroughOptionsTest {
         PassthroughOptions locks = PassthroughOptions.parse(Map.of("source", "/s", "posix-locks", "false",
                 "flock", Boolean.FALSE));
         assertFalse(locks.posixLocks() || locks.flock());
+        assertTrue(locks.zeroMessageOpen(), "on by default");
+        assertFalse(PassthroughOptions.parse(Map.of("source", "/s", "zero-message-open", "no")).zeroMessageOpen());
     }
 
     @Test
@@ -62,6 +64,7 @@ class PassthroughOptionsTest {
         assertRejected("readonly", Map.of("source", "/s", "readonly", "maybe"));
         assertRejected("posix-locks", Map.of("source", "/s", "posix-locks", "sometimes"));
         assertRejected("flock", Map.of("source", "/s", "flock", "2"));
+        assertRejected("zero-message-open", Map.of("source", "/s", "zero-message-open", "later"));
         assertRejected("uid-map", Map.of("source", "/s", "uid-map", "1:2"));
         assertRejected("gid-map", Map.of("source", "/s", "gid-map", "1:2:0"));
         assertRejected("squash-uid", Map.of("source", "/s", "squash-uid", "-1"));

@@ -1,0 +1,103 @@
+package org.jvirtiofs.fs.passthrough;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.jvirtiofs.api.CacheMode;
+import org.jvirtiofs.fuse.FuseOpcode;
+import org.jvirtiofs.fuse.RequestObserver;
+
+/**
+ * Zero-message opens on a real mount, requests counted by its session: at cache=always without
+ * host locks the first OPEN is answered ENOSYS and the kernel opens and closes files by itself
+ * from then on, while what the files hold (written, appended, truncated, synced, read) is the
+ * same as through handles; elsewhere every open still asks.
+ */
+class ZeroMessageOpenMountTest {
+    private static final int READS = 10;
+    private static final int APPENDS = 3;
+
+    private final AtomicIntegerArray served = new AtomicIntegerArray(64);
+    private final RequestObserver counter = (opcode, errno, nanos, bytes) -> {
+        if (opcode >= 0 && opcode < served.length()) {
+            served.incrementAndGet(opcode);
+        }
+    };
+    private MountedShare share;
+
+    @AfterEach
+    void unmount() {
+        if (share != null) {
+            share.close();
+        }
+    }
+
+    @Test
+    void atCacheAlwaysWithoutHostLocksFilesOpenAndCloseWithoutMessages() throws Exception {
+        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false));
+        // the first CREATE's ENOSYS had the kernel make the file with MKNOD and open it, and that
+        // OPEN's ENOSYS ended the OPENs and RELEASEs; the first FLUSH's ended the FLUSHes
+        assertEquals(1, served.get(FuseOpcode.FUSE_CREATE));
+        assertEquals(1, served.get(FuseOpcode.FUSE_MKNOD));
+        assertEquals(1, served.get(FuseOpcode.FUSE_OPEN), "only the first open asked");
+        assertEquals(1, served.get(FuseOpcode.FUSE_FLUSH));
+        assertEquals(0, served.get(FuseOpcode.FUSE_RELEASE));
+        assertEquals(0, share.fs.handleCount(), "no handle is held for the kernel's own opens");
+    }
+
+    @Test
+    void otherCacheModesStillOpenEveryFile() throws Exception {
+        useFiles(o -> o.withCache(CacheMode.AUTO).withLocks(false, false));
+        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+    }
+
+    @Test
+    void hostLocksStillOpenEveryFile() throws Exception {
+        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(true, false));
+        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+    }
+
+    @Test
+    void theOptionTurnsThemOff() throws Exception {
+        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false).withZeroMessageOpen(false));
+        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+    }
+
+    /** Opens of an existing file in {@link #useFiles}: the reads, appends, truncating write, sync and final read. */
+    private static int opens() {
+        return READS + APPENDS + 1 + 1 + 1;
+    }
+
+    /** Creates a file through the mount, reads, appends, truncates, syncs and checks it on both sides. */
+    private void useFiles(UnaryOperator<PassthroughOptions> options) throws Exception {
+        share = new MountedShare(options, counter);
+        Path f = share.mnt.resolve("f");
+        Path host = share.source.resolve("f");
+        Files.writeString(f, "data\n");
+        for (int i = 0; i < READS; i++) {
+            assertEquals("data\n", Files.readString(f));
+        }
+        for (int i = 0; i < APPENDS; i++) {
+            Files.writeString(f, "more\n", StandardOpenOption.APPEND);
+        }
+        assertEquals("data\n" + "more\n".repeat(APPENDS), Files.readString(host));
+        Files.writeString(f, "new\n", StandardOpenOption.TRUNCATE_EXISTING);
+        assertEquals("new\n", Files.readString(host), "O_TRUNC reached the host");
+        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap("NEW".getBytes()), 0);
+            ch.force(true); // FSYNC
+            ch.truncate(3); // SETATTR of the size, on the open file
+        }
+        assertArrayEquals("NEW".getBytes(), Files.readAllBytes(host));
+        assertEquals("NEW", Files.readString(f));
+    }
+}
