@@ -1,6 +1,7 @@
 package org.jvirtiofs.vhostuser.warmup;
 
 import static org.jvirtiofs.api.Errno.ENOENT;
+import static org.jvirtiofs.api.Errno.ENOSYS;
 import static org.jvirtiofs.api.OpenFlags.O_CREAT;
 import static org.jvirtiofs.api.OpenFlags.O_DIRECTORY;
 import static org.jvirtiofs.api.OpenFlags.O_EXCL;
@@ -19,6 +20,7 @@ import static org.jvirtiofs.fuse.FuseOpcode.FUSE_GETATTR;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_INIT;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_LOOKUP;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_MKDIR;
+import static org.jvirtiofs.fuse.FuseOpcode.FUSE_MKNOD;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_OPEN;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_OPENDIR;
 import static org.jvirtiofs.fuse.FuseOpcode.FUSE_READ;
@@ -101,6 +103,18 @@ final class WarmUpRequests {
     private int chown;
     /** WRITEBACK_CACHE was accepted: the kernel then flushes at every close, whatever OPEN said. */
     private boolean writeback;
+    /**
+     * An OPEN was answered ENOSYS (zero-message opens): as the kernel, send no OPEN and no file
+     * RELEASE from then on, and name handle 0.
+     */
+    private boolean noOpen;
+    /** A FLUSH was answered ENOSYS: as the kernel, send none from then on. */
+    private boolean noFlush;
+    /** A CREATE was answered ENOSYS: as the kernel, make files with MKNOD and open them. */
+    private boolean noCreate;
+    /** What the last {@link #open} got: the handle, and whether its close flushes. */
+    private long openedFh;
+    private boolean openedFlushes;
     private final ByteBuffer out = ByteBuffer.allocate(REQUEST_ROOM).order(ByteOrder.LITTLE_ENDIAN);
     private final byte[] data = new byte[MAX_PAGES * PAGE];
     private final byte[][] names = new byte[FILES][];
@@ -185,11 +199,29 @@ final class WarmUpRequests {
      */
     private long createAndWrite(long d, byte[] name, int size) throws IOException, TimeoutException {
         lookupMiss(d, name);
-        begin(FUSE_CREATE, d).putInt(O_WRONLY | O_CREAT | O_EXCL).putInt(0100644).putInt(022).putInt(0).put(name);
-        ByteBuffer reply = send(ENTRY_OUT + OPEN_OUT);
-        long f = entry(reply);
-        long fh = reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT);
-        boolean flush = flushes(reply.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT + 8));
+        long f = 0;
+        long fh = 0;
+        boolean flush = true;
+        if (!noCreate) {
+            begin(FUSE_CREATE, d).putInt(O_WRONLY | O_CREAT | O_EXCL).putInt(0100644).putInt(022).putInt(0).put(name);
+            ByteBuffer reply = call(ENTRY_OUT + OPEN_OUT);
+            if (reply.getInt(4) == -ENOSYS) {
+                noCreate = true;
+            } else if (reply.getInt(4) != 0) {
+                throw failed(reply);
+            } else {
+                f = entry(reply);
+                fh = reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT);
+                flush = flushes(reply.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT + 8));
+            }
+        }
+        if (noCreate) {
+            begin(FUSE_MKNOD, d).putInt(0100644).putInt(0).putInt(022).putInt(0).put(name);
+            f = entry(send(ENTRY_OUT));
+            open(f, O_WRONLY);
+            fh = openedFh;
+            flush = openedFlushes;
+        }
         begin(FUSE_WRITE, f).putLong(fh).putLong(0).putInt(size).putInt(0).putLong(0).putInt(O_WRONLY).putInt(0);
         pagesAt = out.position();
         out.put(data, 0, size);
@@ -236,16 +268,34 @@ final class WarmUpRequests {
         long f = entry(send(ENTRY_OUT));
         begin(FUSE_GETATTR, f).putInt(0).putInt(0).putLong(0);
         send(ATTR_OUT);
-        begin(FUSE_OPEN, f).putInt(O_RDONLY).putInt(0);
-        ByteBuffer opened = send(OPEN_OUT);
-        long fh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
-        boolean flush = flushes(opened.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + 8));
+        open(f, O_RDONLY);
+        long fh = openedFh;
+        boolean flush = openedFlushes;
         for (long offset = 0; offset <= size; offset += size) {
             begin(FUSE_READ, f).putLong(fh).putLong(offset).putInt(size).putInt(0).putLong(0).putInt(O_RDONLY)
                     .putInt(0);
             send(pages(size));
         }
         flushAndRelease(f, fh, FUSE_RELEASE, flush);
+    }
+
+    /** OPEN, as the kernel sends it: not at all once one was answered ENOSYS (then handle 0). */
+    private void open(long f, int flags) throws IOException, TimeoutException {
+        openedFh = 0;
+        openedFlushes = true; // a file opened without OPEN has no FOPEN_NOFLUSH
+        if (noOpen) {
+            return;
+        }
+        begin(FUSE_OPEN, f).putInt(flags).putInt(0);
+        ByteBuffer opened = call(OPEN_OUT);
+        if (opened.getInt(4) == -ENOSYS) {
+            noOpen = true;
+        } else if (opened.getInt(4) != 0) {
+            throw failed(opened);
+        } else {
+            openedFh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+            openedFlushes = flushes(opened.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + 8));
+        }
     }
 
     /** SYMLINK, READLINK, UNLINK and FORGET of one link to the first file. */
@@ -283,9 +333,17 @@ final class WarmUpRequests {
     }
 
     private void flushAndRelease(long node, long fh, int release, boolean flush) throws IOException, TimeoutException {
-        if (flush) {
+        if (flush && !noFlush) {
             begin(FUSE_FLUSH, node).putLong(fh).putInt(0).putInt(0).putLong(0);
-            send();
+            ByteBuffer r = call();
+            if (r.getInt(4) == -ENOSYS) {
+                noFlush = true;
+            } else if (r.getInt(4) != 0) {
+                throw failed(r);
+            }
+        }
+        if (release == FUSE_RELEASE && noOpen) {
+            return; // the kernel releases no file once it opens them itself
         }
         begin(release, node).putLong(fh).putInt(0).putInt(0).putLong(0);
         send();

@@ -147,35 +147,58 @@ class WarmUpTest {
      */
     @Test
     void roundsFlushOnlyWhereTheKernelWould() throws Exception {
-        Path share = share();
         for (boolean hostLocks : new boolean[] {false, true}) {
-            AtomicIntegerArray served = new AtomicIntegerArray(64);
-            WarmUp.Sessions counting = new WarmUp.Sessions() {
-                @Override
-                public FuseSession session(FuseFilesystem fs) {
-                    return new FuseSession(fs, SessionOptions.defaults(), (opcode, errno, nanos, bytes) -> {
-                        if (opcode >= 0 && opcode < served.length()) {
-                            served.incrementAndGet(opcode);
-                        }
-                    });
-                }
-
-                @Override
-                public RequestHandler handler(FuseSession session) {
-                    return SESSIONS.handler(session);
-                }
-            };
-            WarmUp w = WarmUp.start("test-warm-up", new PassthroughFilesystemFactory(),
-                Map.of("source", share.toString(), "posix-locks", hostLocks), 600, afterRounds(2), counting,
-                Files.createTempDirectory(tmp, "scratch"));
-            String outcome = awaitEnd(w, 60);
-            assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
+            AtomicIntegerArray served = countedRounds(Map.of("posix-locks", hostLocks));
             int creates = served.get(FuseOpcode.FUSE_CREATE);
             int opens = served.get(FuseOpcode.FUSE_OPEN);
-            assertTrue(creates > 0 && opens > 0, outcome);
+            assertTrue(creates > 0 && opens > 0);
             assertEquals(hostLocks ? creates + opens : creates, served.get(FuseOpcode.FUSE_FLUSH),
                 "host locks " + hostLocks);
         }
+    }
+
+    /**
+     * Where passthrough answers CREATE, OPEN and FLUSH with ENOSYS (cache=always, the guest's own
+     * locks), the rounds go on as the kernel would: files made with MKNOD, and no CREATE, OPEN or
+     * FLUSH after the first, no RELEASE of a file at all.
+     */
+    @Test
+    void roundsOpenFilesWithoutMessagesOnceOpenIsRefused() throws Exception {
+        AtomicIntegerArray served = countedRounds(Map.of("cache", "always", "posix-locks", false, "flock", false));
+        assertEquals(1, served.get(FuseOpcode.FUSE_CREATE));
+        assertEquals(1, served.get(FuseOpcode.FUSE_OPEN));
+        assertEquals(1, served.get(FuseOpcode.FUSE_FLUSH));
+        assertEquals(0, served.get(FuseOpcode.FUSE_RELEASE));
+        assertEquals(0, served.get(FuseOpcode.FUSE_MKNOD) % WarmUpRequests.FILES, "every file of every round");
+        assertTrue(served.get(FuseOpcode.FUSE_MKNOD) > 0 && served.get(FuseOpcode.FUSE_READ) > 0);
+    }
+
+    /** Two warm-up rounds of a passthrough share with these options, the requests counted by opcode. */
+    private AtomicIntegerArray countedRounds(Map<String, Object> options) throws Exception {
+        Path share = Files.createTempDirectory(tmp, "share");
+        AtomicIntegerArray served = new AtomicIntegerArray(64);
+        WarmUp.Sessions counting = new WarmUp.Sessions() {
+            @Override
+            public FuseSession session(FuseFilesystem fs) {
+                return new FuseSession(fs, SessionOptions.defaults(), (opcode, errno, nanos, bytes) -> {
+                    if (opcode >= 0 && opcode < served.length()) {
+                        served.incrementAndGet(opcode);
+                    }
+                });
+            }
+
+            @Override
+            public RequestHandler handler(FuseSession session) {
+                return SESSIONS.handler(session);
+            }
+        };
+        Map<String, Object> all = new java.util.HashMap<>(options);
+        all.put("source", share.toString());
+        WarmUp w = WarmUp.start("test-warm-up", new PassthroughFilesystemFactory(), all, 600, afterRounds(2),
+            counting, Files.createTempDirectory(tmp, "scratch"));
+        String outcome = awaitEnd(w, 60);
+        assertTrue(outcome != null && outcome.endsWith(", stopped by the guest's first request"), outcome);
+        return served;
     }
 
     @Test
