@@ -56,6 +56,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "false leaves them to the guest kernel", required = false)
     boolean flock() default true;
 
+    @AttributeDefinition(description = "Passthrough: at cache=always on a writable share without host locks or "
+            + "writeback, the guest opens and closes files without OPEN, FLUSH and RELEASE round trips (the "
+            + "default); false keeps them", required = false)
+    boolean zero$_$message$_$open() default true;
+
     @AttributeDefinition(description = "Worker threads per queue (0: the queue's own thread serves)",
             required = false)
     int threads() default 0;

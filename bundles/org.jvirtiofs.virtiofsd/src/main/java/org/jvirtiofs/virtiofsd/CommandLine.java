@@ -76,6 +76,7 @@ public final class CommandLine {
     // database the host and the guest share stays whole by default
     private boolean posixLock = true;
     private boolean flock = true;
+    private boolean zeroMessageOpen = true;
 
     private CommandLine() {
     }
@@ -177,6 +178,8 @@ public final class CommandLine {
                 case "no_posix_lock" -> posixLock = false;
                 case "flock" -> flock = true;
                 case "no_flock" -> flock = false;
+                case "zero_message_open" -> zeroMessageOpen = true;
+                case "no_zero_message_open" -> zeroMessageOpen = false;
                 case "readdirplus", "no_readdirplus",
                         "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
                         "max_idle_threads", "timeout", "modcaps" -> {
@@ -279,7 +282,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock);
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

@@ -26,11 +26,13 @@ import java.util.Map;
  * @param posixLock take the guest's fcntl locks on the host, where the host and other guests see them
  *     (on unless {@code -o no_posix_lock}, where virtiofsd's default is off)
  * @param flock take the guest's flock locks on the host (on unless {@code -o no_flock})
+ * @param zeroMessageOpen let the guest open and close files without OPEN and RELEASE where the
+ *     cache mode and locks allow it (on unless {@code -o no_zero_message_open}; a jvirtiofs extension)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
-        int warmUpSeconds, boolean posixLock, boolean flock) {
+        int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;
@@ -47,6 +49,7 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("inode-file-handles", inodeFileHandles);
         o.put("posix-locks", posixLock);
         o.put("flock", flock);
+        o.put("zero-message-open", zeroMessageOpen);
         putIfSet(o, "uid-map", translateUid);
         putIfSet(o, "gid-map", translateGid);
         putIfSet(o, "xattrmap", xattrmap);

@@ -38,7 +38,9 @@ final class Usage {
                                            where the host and other guests see them, unless
                                            -o no_posix_lock / -o no_flock leave them to the guest
                                            kernel (virtiofsd's default), which spares a round trip
-                                           per close of a file opened read-only
+                                           per close of a file opened read-only; with those and
+                                           cache=always the guest opens and closes files without a
+                                           message, unless -o no_zero_message_open (jvirtiofs)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version
               -h, --help                   print this help

@@ -70,6 +70,16 @@ class CommandLineTest {
     }
 
     @Test
+    void zeroMessageOpensAreOnUnlessTurnedOff() {
+        assertEquals(true, run("--fd=3", "--shared-dir=/srv").providerOptions().get("zero-message-open"));
+        DaemonOptions off = run("--fd=3", "-o", "source=/srv,cache=always,no_zero_message_open");
+        assertFalse(off.zeroMessageOpen());
+        assertEquals(false, off.providerOptions().get("zero-message-open"));
+        assertTrue(run("--fd=3", "-o", "source=/srv,no_zero_message_open", "-o", "zero_message_open")
+                .zeroMessageOpen(), "the last word counts");
+    }
+
+    @Test
     void libvirtsInheritedSocketIsAnFd() {
         DaemonOptions o = run("--fd=3", "--shared-dir=/srv");
         assertEquals(3, o.fd());
