@@ -37,4 +37,26 @@ class JvirtiofsdGuestTest {
         }
         assertFalse(Files.exists(socket), "the socket outlived the daemon");
     }
+
+    /**
+     * At cache=always with the guest's own locks, passthrough answers the first OPEN with ENOSYS
+     * and the guest opens and closes files by itself from then on: the whole battery (appends,
+     * truncation, files unlinked while open, holes, fsync, locks) passes with handle-less I/O.
+     */
+    @Test
+    void aGuestPassesTheBatteryOpeningFilesWithoutMessages() throws Exception {
+        GuestImage image = GuestImage.withScript("battery.sh");
+        Path socket = tmp.resolve("jvirtiofsd.sock");
+        Path share = Files.createDirectory(tmp.resolve("share"));
+        try (JvirtiofsdProcess daemon = JvirtiofsdProcess.start(socket, tmp.resolve("jvirtiofsd.log"),
+                "--shared-dir=" + share, "--cache=always", "-o", "no_posix_lock,no_flock,xattr")) {
+            GuestVm.Console console = new GuestVm(image, socket, "zmo", tmp.resolve("console.log"))
+                    .daemonLog(daemon::log).run();
+            console.assertBatteryPassed("jvirtiofsd, zero-message opens");
+            String summary = daemon.awaitLine("guest gone: served ", 15);
+            assertTrue(summary != null && summary.contains(" OPEN 1 (") && summary.contains(" CREATE 1 (")
+                    && summary.contains(" MKNOD ") && summary.contains(" READ ") && !summary.contains(" RELEASE "),
+                    "one OPEN and one CREATE, answered ENOSYS, then MKNOD and no RELEASE: " + summary);
+        }
+    }
 }
