@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.jvirtiofs.fuse.FuseOpcode;
-import org.jvirtiofs.fuse.RequestObserver;
 
 /**
  * Which closes cost the kernel a FLUSH round trip, counted by the session of a real mount: a
@@ -21,12 +19,6 @@ class FlushMountTest {
     private static final int READS = 10;
     private static final int WRITES = 3;
 
-    private final AtomicIntegerArray served = new AtomicIntegerArray(64);
-    private final RequestObserver counter = (opcode, errno, nanos, bytes) -> {
-        if (opcode >= 0 && opcode < served.length()) {
-            served.incrementAndGet(opcode);
-        }
-    };
     private MountedShare share;
 
     @AfterEach
@@ -39,20 +31,20 @@ class FlushMountTest {
     @Test
     void readOnlyClosesSendNoFlushWhileTheGuestKeepsItsLocks() throws Exception {
         closeFiles(o -> o.withLocks(false, false));
-        assertEquals(READS + WRITES, served.get(FuseOpcode.FUSE_OPEN));
-        assertEquals(WRITES, served.get(FuseOpcode.FUSE_FLUSH), "only the writers' closes flush");
+        assertEquals(READS + WRITES, share.served(FuseOpcode.FUSE_OPEN));
+        assertEquals(WRITES, share.served(FuseOpcode.FUSE_FLUSH), "only the writers' closes flush");
     }
 
     @Test
     void everyCloseFlushesWhileLocksAreTakenOnTheHost() throws Exception {
         closeFiles(o -> o.withLocks(true, false));
-        assertEquals(READS + WRITES, served.get(FuseOpcode.FUSE_OPEN));
-        assertEquals(READS + WRITES, served.get(FuseOpcode.FUSE_FLUSH));
+        assertEquals(READS + WRITES, share.served(FuseOpcode.FUSE_OPEN));
+        assertEquals(READS + WRITES, share.served(FuseOpcode.FUSE_FLUSH));
     }
 
     /** Reads a file READS times and appends to it WRITES times through the mount, each an open and a close. */
     private void closeFiles(UnaryOperator<PassthroughOptions> options) throws Exception {
-        share = new MountedShare(options, counter);
+        share = new MountedShare(options);
         Files.writeString(share.source.resolve("f"), "data\n");
         Path f = share.mnt.resolve("f");
         for (int i = 0; i < READS; i++) {

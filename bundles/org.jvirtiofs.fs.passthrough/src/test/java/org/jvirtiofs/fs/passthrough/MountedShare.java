@@ -2,6 +2,7 @@ package org.jvirtiofs.fs.passthrough;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.UnaryOperator;
 import org.jvirtiofs.devfuse.FuseMount;
 import org.jvirtiofs.devfuse.MountOptions;
@@ -15,20 +16,27 @@ final class MountedShare implements AutoCloseable {
     final Path source;
     final Path mnt;
     final PassthroughFilesystem fs;
+    /** The requests the session served, by opcode. */
+    private final AtomicIntegerArray served = new AtomicIntegerArray(64);
     private FuseMount mount;
 
     MountedShare(UnaryOperator<PassthroughOptions> tweak) throws Exception {
-        this(tweak, RequestObserver.NONE);
-    }
-
-    /** A share whose session tells {@code observer} of every request it served. */
-    MountedShare(UnaryOperator<PassthroughOptions> tweak, RequestObserver observer) throws Exception {
         base = TestShare.newBase();
         source = Files.createDirectory(base.resolve("share"));
         mnt = Files.createDirectory(base.resolve("mnt"));
         fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(source)));
-        mount = FuseMount.mount(mnt, new FuseSession(fs, SessionOptions.defaults(), observer),
+        RequestObserver counter = (opcode, errno, nanos, bytes) -> {
+            if (opcode >= 0 && opcode < served.length()) {
+                served.incrementAndGet(opcode);
+            }
+        };
+        mount = FuseMount.mount(mnt, new FuseSession(fs, SessionOptions.defaults(), counter),
                 MountOptions.defaults().withReaders(4));
+    }
+
+    /** How many requests of {@code opcode} the session served so far. */
+    int served(int opcode) {
+        return served.get(opcode);
     }
 
     FuseMount mount() {

@@ -8,13 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.jvirtiofs.api.CacheMode;
 import org.jvirtiofs.fuse.FuseOpcode;
-import org.jvirtiofs.fuse.RequestObserver;
 
 /**
  * Zero-message opens on a real mount, requests counted by its session: at cache=always without
@@ -26,12 +24,6 @@ class ZeroMessageOpenMountTest {
     private static final int READS = 10;
     private static final int APPENDS = 3;
 
-    private final AtomicIntegerArray served = new AtomicIntegerArray(64);
-    private final RequestObserver counter = (opcode, errno, nanos, bytes) -> {
-        if (opcode >= 0 && opcode < served.length()) {
-            served.incrementAndGet(opcode);
-        }
-    };
     private MountedShare share;
 
     @AfterEach
@@ -46,30 +38,30 @@ class ZeroMessageOpenMountTest {
         useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false));
         // the first CREATE's ENOSYS had the kernel make the file with MKNOD and open it, and that
         // OPEN's ENOSYS ended the OPENs and RELEASEs; the first FLUSH's ended the FLUSHes
-        assertEquals(1, served.get(FuseOpcode.FUSE_CREATE));
-        assertEquals(1, served.get(FuseOpcode.FUSE_MKNOD));
-        assertEquals(1, served.get(FuseOpcode.FUSE_OPEN), "only the first open asked");
-        assertEquals(1, served.get(FuseOpcode.FUSE_FLUSH));
-        assertEquals(0, served.get(FuseOpcode.FUSE_RELEASE));
+        assertEquals(1, share.served(FuseOpcode.FUSE_CREATE));
+        assertEquals(1, share.served(FuseOpcode.FUSE_MKNOD));
+        assertEquals(1, share.served(FuseOpcode.FUSE_OPEN), "only the first open asked");
+        assertEquals(1, share.served(FuseOpcode.FUSE_FLUSH));
+        assertEquals(0, share.served(FuseOpcode.FUSE_RELEASE));
         assertEquals(0, share.fs.handleCount(), "no handle is held for the kernel's own opens");
     }
 
     @Test
     void otherCacheModesStillOpenEveryFile() throws Exception {
         useFiles(o -> o.withCache(CacheMode.AUTO).withLocks(false, false));
-        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
     }
 
     @Test
     void hostLocksStillOpenEveryFile() throws Exception {
         useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(true, false));
-        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
     }
 
     @Test
     void theOptionTurnsThemOff() throws Exception {
         useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false).withZeroMessageOpen(false));
-        assertEquals(opens(), served.get(FuseOpcode.FUSE_OPEN));
+        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
     }
 
     /** Opens of an existing file in {@link #useFiles}: the reads, appends, truncating write, sync and final read. */
@@ -79,7 +71,7 @@ class ZeroMessageOpenMountTest {
 
     /** Creates a file through the mount, reads, appends, truncates, syncs and checks it on both sides. */
     private void useFiles(UnaryOperator<PassthroughOptions> options) throws Exception {
-        share = new MountedShare(options, counter);
+        share = new MountedShare(options);
         Path f = share.mnt.resolve("f");
         Path host = share.source.resolve("f");
         Files.writeString(f, "data\n");
