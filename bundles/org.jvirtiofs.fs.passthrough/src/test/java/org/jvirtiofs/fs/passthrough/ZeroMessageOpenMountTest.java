@@ -8,8 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.jvirtiofs.api.CacheMode;
 import org.jvirtiofs.fuse.FuseOpcode;
@@ -24,44 +22,44 @@ class ZeroMessageOpenMountTest {
     private static final int READS = 10;
     private static final int APPENDS = 3;
 
-    private MountedShare share;
-
-    @AfterEach
-    void unmount() {
-        if (share != null) {
-            share.close();
+    @Test
+    void atCacheAlwaysWithoutHostLocksFilesOpenAndCloseWithoutMessages() throws Exception {
+        try (MountedShare share = new MountedShare(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false))) {
+            useFiles(share);
+            // the first CREATE's ENOSYS had the kernel make the file with MKNOD and open it, and that
+            // OPEN's ENOSYS ended the OPENs and RELEASEs; the first FLUSH's ended the FLUSHes
+            assertEquals(1, share.served(FuseOpcode.FUSE_CREATE));
+            assertEquals(1, share.served(FuseOpcode.FUSE_MKNOD));
+            assertEquals(1, share.served(FuseOpcode.FUSE_OPEN), "only the first open asked");
+            assertEquals(1, share.served(FuseOpcode.FUSE_FLUSH));
+            assertEquals(0, share.served(FuseOpcode.FUSE_RELEASE));
+            assertEquals(0, share.fs.handleCount(), "no handle is held for the kernel's own opens");
         }
     }
 
     @Test
-    void atCacheAlwaysWithoutHostLocksFilesOpenAndCloseWithoutMessages() throws Exception {
-        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false));
-        // the first CREATE's ENOSYS had the kernel make the file with MKNOD and open it, and that
-        // OPEN's ENOSYS ended the OPENs and RELEASEs; the first FLUSH's ended the FLUSHes
-        assertEquals(1, share.served(FuseOpcode.FUSE_CREATE));
-        assertEquals(1, share.served(FuseOpcode.FUSE_MKNOD));
-        assertEquals(1, share.served(FuseOpcode.FUSE_OPEN), "only the first open asked");
-        assertEquals(1, share.served(FuseOpcode.FUSE_FLUSH));
-        assertEquals(0, share.served(FuseOpcode.FUSE_RELEASE));
-        assertEquals(0, share.fs.handleCount(), "no handle is held for the kernel's own opens");
-    }
-
-    @Test
     void otherCacheModesStillOpenEveryFile() throws Exception {
-        useFiles(o -> o.withCache(CacheMode.AUTO).withLocks(false, false));
-        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        try (MountedShare share = new MountedShare(o -> o.withCache(CacheMode.AUTO).withLocks(false, false))) {
+            useFiles(share);
+            assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        }
     }
 
     @Test
     void hostLocksStillOpenEveryFile() throws Exception {
-        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(true, false));
-        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        try (MountedShare share = new MountedShare(o -> o.withCache(CacheMode.ALWAYS).withLocks(true, false))) {
+            useFiles(share);
+            assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        }
     }
 
     @Test
     void theOptionTurnsThemOff() throws Exception {
-        useFiles(o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false).withZeroMessageOpen(false));
-        assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        try (MountedShare share = new MountedShare(
+                o -> o.withCache(CacheMode.ALWAYS).withLocks(false, false).withZeroMessageOpen(false))) {
+            useFiles(share);
+            assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+        }
     }
 
     /** Opens of an existing file in {@link #useFiles}: the reads, appends, truncating write, sync and final read. */
@@ -70,8 +68,7 @@ class ZeroMessageOpenMountTest {
     }
 
     /** Creates a file through the mount, reads, appends, truncates, syncs and checks it on both sides. */
-    private void useFiles(UnaryOperator<PassthroughOptions> options) throws Exception {
-        share = new MountedShare(options);
+    private static void useFiles(MountedShare share) throws Exception {
         Path f = share.mnt.resolve("f");
         Path host = share.source.resolve("f");
         Files.writeString(f, "data\n");
