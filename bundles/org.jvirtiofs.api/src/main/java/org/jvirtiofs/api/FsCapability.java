@@ -43,6 +43,13 @@ public enum FsCapability {
     POSIX_ACL(1L << 20),
     /** The kernel may cache READLINK results in its page cache. */
     CACHE_SYMLINKS(1L << 23),
+    /**
+     * Offered by the kernel: zero-message opendirs, as {@link #NO_OPEN_SUPPORT} for directories. A
+     * provider that asks for it and answers OPENDIR with ENOSYS is sent no OPENDIR and no
+     * RELEASEDIR again; directories are opened as if with FOPEN_KEEP_CACHE and FOPEN_CACHE_DIR,
+     * and READDIR, READDIRPLUS and FSYNCDIR name handle 0.
+     */
+    NO_OPENDIR_SUPPORT(1L << 24),
     /** Directories flagged {@link Attr#FUSE_ATTR_SUBMOUNT} become submounts in the guest. */
     SUBMOUNTS(1L << 27),
     /** The kernel says when set-id bits must go (FATTR_KILL_SUIDGID, FUSE_WRITE_KILL_SUIDGID). */
