@@ -17,6 +17,10 @@ import org.jvirtiofs.posix.PosixException;
 /**
  * Directory listing: opendir keeps a host directory fd per handle, and readdir(plus) passes the
  * host's d_off values through as cookies, seeking only when the kernel resumes elsewhere.
+ *
+ * <p>Zero-message opendirs ({@link SharedDir#noOpendir}): OPENDIR is answered ENOSYS, after which
+ * the guest sends no OPENDIR and no RELEASEDIR, and lists with handle {@link FileOps#NO_HANDLE}.
+ * Such a listing uses the stream {@link ReadFds} keeps for each of the directories used last.
  */
 final class DirOps {
     private final SharedDir dir;
@@ -26,6 +30,9 @@ final class DirOps {
     }
 
     OpenReply opendir(long nodeId) throws FsException, PosixException {
+        if (dir.noOpendir) {
+            throw FsException.of(Errno.ENOSYS);
+        }
         Inode inode = dir.inodes.get(nodeId);
         if (!inode.isDirectory()) {
             throw FsException.of(Errno.ENOTDIR);
@@ -34,8 +41,21 @@ final class DirOps {
         return new OpenReply(dir.handles.add(new DirectoryStream(fd)), dir.cache.opendirFlags());
     }
 
-    void readdir(long handle, long offset, DirEntrySink sink) throws FsException, PosixException {
-        DirectoryStream stream = dir.handles.dir(handle);
+    void readdir(long nodeId, long handle, long offset, DirEntrySink sink)
+            throws FsException, PosixException {
+        if (handle != FileOps.NO_HANDLE) {
+            readdir(dir.handles.dir(handle), offset, sink);
+            return;
+        }
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(directoryWithoutHandle(nodeId));
+        try {
+            readdir(kept.stream, offset, sink);
+        } finally {
+            dir.inodes.readFds.release(kept);
+        }
+    }
+
+    private static void readdir(DirectoryStream stream, long offset, DirEntrySink sink) throws PosixException {
         synchronized (stream) {
             stream.seek(offset);
             for (DirEntry64 e = stream.peek(); e != null; e = stream.peek()) {
@@ -53,8 +73,21 @@ final class DirOps {
      */
     void readdirplus(long nodeId, long handle, long offset, DirEntryPlusSink sink)
             throws FsException, PosixException {
-        Inode parent = dir.inodes.get(nodeId);
-        DirectoryStream stream = dir.handles.dir(handle);
+        if (handle != FileOps.NO_HANDLE) {
+            readdirplus(dir.inodes.get(nodeId), dir.handles.dir(handle), offset, sink);
+            return;
+        }
+        Inode parent = directoryWithoutHandle(nodeId);
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(parent);
+        try {
+            readdirplus(parent, kept.stream, offset, sink);
+        } finally {
+            dir.inodes.readFds.release(kept);
+        }
+    }
+
+    private void readdirplus(Inode parent, DirectoryStream stream, long offset, DirEntryPlusSink sink)
+            throws PosixException {
         synchronized (stream) {
             stream.seek(offset);
             boolean added = false;
@@ -103,12 +136,33 @@ final class DirOps {
         dir.handles.releaseDir(handle);
     }
 
-    void fsyncdir(long handle, boolean datasync) throws FsException, PosixException {
-        DirectoryStream stream = dir.handles.dir(handle);
-        if (datasync) {
-            Io.fdatasync(stream.fd());
-        } else {
-            Io.fsync(stream.fd());
+    void fsyncdir(long nodeId, long handle, boolean datasync) throws FsException, PosixException {
+        if (handle != FileOps.NO_HANDLE) {
+            sync(dir.handles.dir(handle).fd(), datasync);
+            return;
         }
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(directoryWithoutHandle(nodeId));
+        try {
+            sync(kept.fd, datasync);
+        } finally {
+            dir.inodes.readFds.release(kept);
+        }
+    }
+
+    private static void sync(int fd, boolean datasync) throws PosixException {
+        if (datasync) {
+            Io.fdatasync(fd);
+        } else {
+            Io.fsync(fd);
+        }
+    }
+
+    /** The node handle 0 names in a directory request: only ever a directory. */
+    private Inode directoryWithoutHandle(long nodeId) throws FsException {
+        Inode inode = dir.inodes.get(nodeId);
+        if (!inode.isDirectory()) {
+            throw FsException.of(Errno.ENOTDIR);
+        }
+        return inode;
     }
 }

@@ -102,9 +102,11 @@ public final class PassthroughFilesystem implements FuseFilesystem {
             // the kernel would take an O_TRUNC open as done, and no OPEN would do it
             wanted.remove(FsCapability.ATOMIC_O_TRUNC);
             wanted.add(FsCapability.NO_OPEN_SUPPORT);
+            wanted.add(FsCapability.NO_OPENDIR_SUPPORT);
         }
         wanted.retainAll(offered);
         dir.noOpen = wanted.contains(FsCapability.NO_OPEN_SUPPORT);
+        dir.noOpendir = wanted.contains(FsCapability.NO_OPENDIR_SUPPORT);
         dir.writeback = wanted.contains(FsCapability.WRITEBACK_CACHE);
         dir.submounts = wanted.contains(FsCapability.SUBMOUNTS);
         LOG.debug("init: {}", wanted);
@@ -291,7 +293,7 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     @Override
     public void readdir(Context ctx, long nodeId, long handle, long offset, int size,
             DirEntrySink sink) throws FsException {
-        run(() -> dirs.readdir(handle, offset, sink));
+        run(() -> dirs.readdir(nodeId, handle, offset, sink));
     }
 
     @Override
@@ -308,7 +310,7 @@ public final class PassthroughFilesystem implements FuseFilesystem {
     @Override
     public void fsyncdir(Context ctx, long nodeId, long handle, boolean datasync)
             throws FsException {
-        run(() -> dirs.fsyncdir(handle, datasync));
+        run(() -> dirs.fsyncdir(nodeId, handle, datasync));
     }
 
     @Override

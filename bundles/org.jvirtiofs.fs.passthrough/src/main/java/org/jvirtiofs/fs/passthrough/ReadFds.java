@@ -9,24 +9,28 @@ import org.jvirtiofs.posix.OpenFlags;
 import org.jvirtiofs.posix.PosixException;
 
 /**
- * Read-only descriptors of files read without a handle (zero-message opens, see FileOps), kept for
- * the inodes read last: a file read piece by piece keeps one open file description, and with it
- * the host's readahead state, as an OPEN's handle did (a fresh one per READ made the host read
- * ahead for every random 4 KiB read). Only read-only ones are kept, which never stop the host from
- * executing or writing the file (ETXTBSY); one is closed when its inode is forgotten, or pushed out
- * by newer ones once the last user gave it back.
+ * Read-only descriptors of files read and directories listed without a handle (zero-message
+ * opens, see FileOps and DirOps), kept for the inodes used last: a file read piece by piece keeps
+ * one open file description, and with it the host's readahead state, as an OPEN's handle did (a
+ * fresh one per READ made the host read ahead for every random 4 KiB read), and a directory
+ * listed in several READDIRPLUS keeps its stream where the last one stopped. Only read-only ones
+ * are kept, which never stop the host from executing or writing the file (ETXTBSY); one is closed
+ * when its inode is forgotten, or pushed out by newer ones once the last user gave it back.
  */
 final class ReadFds {
     static final int CAPACITY = 32;
 
-    /** A kept descriptor and how many requests use it now; guarded by the ReadFds. */
+    /** A kept descriptor (a directory's with its stream) and how many requests use it now. */
     static final class Kept {
         final int fd;
-        private int users;
+        /** The directory's stream, or null for a file; callers hold its monitor while listing. */
+        final DirectoryStream stream;
+        private int users; // guarded by the ReadFds
         private boolean dropped;
 
-        private Kept(int fd) {
+        private Kept(int fd, boolean directory) {
             this.fd = fd;
+            this.stream = directory ? new DirectoryStream(fd) : null;
         }
     }
 
@@ -37,7 +41,7 @@ final class ReadFds {
         this.inodes = inodes;
     }
 
-    /** A read-only descriptor of the regular file {@code inode}, to {@link #release} after use. */
+    /** A read-only descriptor of the regular file or directory {@code inode}, to {@link #release} after use. */
     Kept acquire(Inode inode) throws PosixException {
         synchronized (this) {
             Kept k = kept.get(inode);
@@ -46,7 +50,9 @@ final class ReadFds {
                 return k;
             }
         }
-        Kept mine = new Kept(inodes.reopen(inode, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC));
+        boolean directory = inode.isDirectory();
+        Kept mine = new Kept(inodes.reopen(inode, OpenFlags.O_RDONLY | OpenFlags.O_CLOEXEC
+                | (directory ? OpenFlags.O_DIRECTORY : 0)), directory);
         List<Kept> out = new ArrayList<>(1);
         Kept use;
         synchronized (this) {

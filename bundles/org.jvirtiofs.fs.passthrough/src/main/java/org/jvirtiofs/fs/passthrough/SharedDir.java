@@ -30,6 +30,8 @@ final class SharedDir implements AutoCloseable {
     volatile boolean submounts;
     /** OPEN is answered ENOSYS: the guest opens files without messages (see FileOps). */
     volatile boolean noOpen;
+    /** OPENDIR is answered ENOSYS: the guest opens directories without messages (see DirOps). */
+    volatile boolean noOpendir;
 
     SharedDir(PassthroughOptions options) throws PosixException {
         this.options = options;

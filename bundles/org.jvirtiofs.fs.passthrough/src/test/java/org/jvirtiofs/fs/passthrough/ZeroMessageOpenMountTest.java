@@ -21,6 +21,7 @@ import org.jvirtiofs.fuse.FuseOpcode;
 class ZeroMessageOpenMountTest {
     private static final int READS = 10;
     private static final int APPENDS = 3;
+    private static final int LISTINGS = 3;
 
     @Test
     void atCacheAlwaysWithoutHostLocksFilesOpenAndCloseWithoutMessages() throws Exception {
@@ -33,6 +34,8 @@ class ZeroMessageOpenMountTest {
             assertEquals(1, share.served(FuseOpcode.FUSE_OPEN), "only the first open asked");
             assertEquals(1, share.served(FuseOpcode.FUSE_FLUSH));
             assertEquals(0, share.served(FuseOpcode.FUSE_RELEASE));
+            assertEquals(1, share.served(FuseOpcode.FUSE_OPENDIR), "only the first listing asked");
+            assertEquals(0, share.served(FuseOpcode.FUSE_RELEASEDIR));
             assertEquals(0, share.fs.handleCount(), "no handle is held for the kernel's own opens");
         }
     }
@@ -42,6 +45,7 @@ class ZeroMessageOpenMountTest {
         try (MountedShare share = new MountedShare(o -> o.withCache(CacheMode.AUTO).withLocks(false, false))) {
             useFiles(share);
             assertEquals(opens(), share.served(FuseOpcode.FUSE_OPEN));
+            assertEquals(LISTINGS, share.served(FuseOpcode.FUSE_OPENDIR));
         }
     }
 
@@ -88,5 +92,14 @@ class ZeroMessageOpenMountTest {
         }
         assertArrayEquals("NEW".getBytes(), Files.readAllBytes(host));
         assertEquals("NEW", Files.readString(f));
+        Files.createDirectory(share.mnt.resolve("d"));
+        for (int i = 0; i < 100; i++) {
+            Files.writeString(share.source.resolve("d/f" + i), "x"); // behind the guest's back: it lists them once
+        }
+        for (int i = 0; i < LISTINGS; i++) {
+            try (var names = Files.list(share.mnt.resolve("d"))) {
+                assertEquals(100, names.count());
+            }
+        }
     }
 }
