@@ -112,6 +112,8 @@ final class WarmUpRequests {
     private boolean noFlush;
     /** A CREATE was answered ENOSYS: as the kernel, make files with MKNOD and open them. */
     private boolean noCreate;
+    /** An OPENDIR was answered ENOSYS: as the kernel, send no OPENDIR and no RELEASEDIR, list with handle 0. */
+    private boolean noOpendir;
     /** What the last {@link #open} got: the handle, and whether its close flushes. */
     private long openedFh;
     private boolean openedFlushes;
@@ -235,8 +237,18 @@ final class WarmUpRequests {
 
     /** OPENDIR, READDIRPLUS until an empty reply, RELEASEDIR: what find and ls -l do. */
     private void list(long d) throws IOException, TimeoutException {
-        begin(FUSE_OPENDIR, d).putInt(O_RDONLY | O_DIRECTORY).putInt(0);
-        long fh = send(OPEN_OUT).getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+        long fh = 0;
+        if (!noOpendir) {
+            begin(FUSE_OPENDIR, d).putInt(O_RDONLY | O_DIRECTORY).putInt(0);
+            ByteBuffer opened = call(OPEN_OUT);
+            if (opened.getInt(4) == -ENOSYS) {
+                noOpendir = true;
+            } else if (opened.getInt(4) != 0) {
+                throw failed(opened);
+            } else {
+                fh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
+            }
+        }
         long offset = 0;
         while (true) {
             begin(FUSE_READDIRPLUS, d).putLong(fh).putLong(offset).putInt(PAGE).putInt(0).putLong(0).putInt(0)
@@ -256,7 +268,9 @@ final class WarmUpRequests {
                 at += ENTRY_OUT + DIRENT + (nameLength + 7 & ~7);
             }
         }
-        flushAndRelease(d, fh, FUSE_RELEASEDIR, false);
+        if (!noOpendir) {
+            flushAndRelease(d, fh, FUSE_RELEASEDIR, false);
+        }
     }
 
     /**

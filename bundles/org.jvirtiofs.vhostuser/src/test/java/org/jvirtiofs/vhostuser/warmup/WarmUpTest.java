@@ -159,8 +159,8 @@ class WarmUpTest {
 
     /**
      * Where passthrough answers CREATE, OPEN and FLUSH with ENOSYS (cache=always, the guest's own
-     * locks), the rounds go on as the kernel would: files made with MKNOD, and no CREATE, OPEN or
-     * FLUSH after the first, no RELEASE of a file at all.
+     * locks), the rounds go on as the kernel would: files made with MKNOD, and no CREATE, OPEN,
+     * OPENDIR or FLUSH after the first, no RELEASE or RELEASEDIR at all.
      */
     @Test
     void roundsOpenFilesWithoutMessagesOnceOpenIsRefused() throws Exception {
@@ -169,6 +169,9 @@ class WarmUpTest {
         assertEquals(1, served.get(FuseOpcode.FUSE_OPEN));
         assertEquals(1, served.get(FuseOpcode.FUSE_FLUSH));
         assertEquals(0, served.get(FuseOpcode.FUSE_RELEASE));
+        assertEquals(1, served.get(FuseOpcode.FUSE_OPENDIR));
+        assertEquals(0, served.get(FuseOpcode.FUSE_RELEASEDIR));
+        assertTrue(served.get(FuseOpcode.FUSE_READDIRPLUS) > 2, "every round lists its directory");
         assertEquals(0, served.get(FuseOpcode.FUSE_MKNOD) % WarmUpRequests.FILES, "every file of every round");
         assertTrue(served.get(FuseOpcode.FUSE_MKNOD) > 0 && served.get(FuseOpcode.FUSE_READ) > 0);
     }
