@@ -55,8 +55,10 @@ class JvirtiofsdGuestTest {
             console.assertBatteryPassed("jvirtiofsd, zero-message opens");
             String summary = daemon.awaitLine("guest gone: served ", 15);
             assertTrue(summary != null && summary.contains(" OPEN 1 (") && summary.contains(" CREATE 1 (")
-                    && summary.contains(" MKNOD ") && summary.contains(" READ ") && !summary.contains(" RELEASE "),
-                    "one OPEN and one CREATE, answered ENOSYS, then MKNOD and no RELEASE: " + summary);
+                    && summary.contains(" MKNOD ") && summary.contains(" READ ") && !summary.contains(" RELEASE ")
+                    && summary.contains(" OPENDIR 1 (") && summary.contains(" READDIRPLUS ")
+                    && !summary.contains(" RELEASEDIR "),
+                    "one OPEN, CREATE and OPENDIR, answered ENOSYS, then MKNOD and no RELEASE(DIR): " + summary);
         }
     }
 }
