@@ -206,11 +206,9 @@ final class WarmUpRequests {
         boolean flush = true;
         if (!noCreate) {
             begin(FUSE_CREATE, d).putInt(O_WRONLY | O_CREAT | O_EXCL).putInt(0100644).putInt(022).putInt(0).put(name);
-            ByteBuffer reply = call(ENTRY_OUT + OPEN_OUT);
-            if (reply.getInt(4) == -ENOSYS) {
+            ByteBuffer reply = sendUnlessNotImplemented(ENTRY_OUT + OPEN_OUT);
+            if (reply == null) {
                 noCreate = true;
-            } else if (reply.getInt(4) != 0) {
-                throw failed(reply);
             } else {
                 f = entry(reply);
                 fh = reply.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE + ENTRY_OUT);
@@ -240,11 +238,9 @@ final class WarmUpRequests {
         long fh = 0;
         if (!noOpendir) {
             begin(FUSE_OPENDIR, d).putInt(O_RDONLY | O_DIRECTORY).putInt(0);
-            ByteBuffer opened = call(OPEN_OUT);
-            if (opened.getInt(4) == -ENOSYS) {
+            ByteBuffer opened = sendUnlessNotImplemented(OPEN_OUT);
+            if (opened == null) {
                 noOpendir = true;
-            } else if (opened.getInt(4) != 0) {
-                throw failed(opened);
             } else {
                 fh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
             }
@@ -301,11 +297,9 @@ final class WarmUpRequests {
             return;
         }
         begin(FUSE_OPEN, f).putInt(flags).putInt(0);
-        ByteBuffer opened = call(OPEN_OUT);
-        if (opened.getInt(4) == -ENOSYS) {
+        ByteBuffer opened = sendUnlessNotImplemented(OPEN_OUT);
+        if (opened == null) {
             noOpen = true;
-        } else if (opened.getInt(4) != 0) {
-            throw failed(opened);
         } else {
             openedFh = opened.getLong(FuseConstants.FUSE_OUT_HEADER_SIZE);
             openedFlushes = flushes(opened.getInt(FuseConstants.FUSE_OUT_HEADER_SIZE + 8));
@@ -349,12 +343,7 @@ final class WarmUpRequests {
     private void flushAndRelease(long node, long fh, int release, boolean flush) throws IOException, TimeoutException {
         if (flush && !noFlush) {
             begin(FUSE_FLUSH, node).putLong(fh).putInt(0).putInt(0).putLong(0);
-            ByteBuffer r = call();
-            if (r.getInt(4) == -ENOSYS) {
-                noFlush = true;
-            } else if (r.getInt(4) != 0) {
-                throw failed(r);
-            }
+            noFlush = sendUnlessNotImplemented() == null;
         }
         if (release == FUSE_RELEASE && noOpen) {
             return; // the kernel releases no file once it opens them itself
@@ -393,6 +382,21 @@ final class WarmUpRequests {
      */
     private ByteBuffer send(int... reply) throws IOException, TimeoutException {
         ByteBuffer r = call(reply);
+        if (r.getInt(4) != 0) {
+            throw failed(r);
+        }
+        return r;
+    }
+
+    /**
+     * As {@link #send}, but null where the reply is ENOSYS: what makes the kernel stop sending
+     * that request (CREATE, OPEN, OPENDIR, FLUSH).
+     */
+    private ByteBuffer sendUnlessNotImplemented(int... reply) throws IOException, TimeoutException {
+        ByteBuffer r = call(reply);
+        if (r.getInt(4) == -ENOSYS) {
+            return null;
+        }
         if (r.getInt(4) != 0) {
             throw failed(r);
         }
