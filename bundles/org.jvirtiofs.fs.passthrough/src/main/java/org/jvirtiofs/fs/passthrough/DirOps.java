@@ -10,7 +10,6 @@ import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.OpenReply;
 import org.jvirtiofs.posix.DirEntry64;
-import org.jvirtiofs.posix.Io;
 import org.jvirtiofs.posix.OpenFlags;
 import org.jvirtiofs.posix.PosixException;
 
@@ -138,22 +137,14 @@ final class DirOps {
 
     void fsyncdir(long nodeId, long handle, boolean datasync) throws FsException, PosixException {
         if (handle != FileOps.NO_HANDLE) {
-            sync(dir.handles.dir(handle).fd(), datasync);
+            FileOps.sync(dir.handles.dir(handle).fd(), datasync);
             return;
         }
         ReadFds.Kept kept = dir.inodes.readFds.acquire(directoryWithoutHandle(nodeId));
         try {
-            sync(kept.fd, datasync);
+            FileOps.sync(kept.fd, datasync);
         } finally {
             dir.inodes.readFds.release(kept);
-        }
-    }
-
-    private static void sync(int fd, boolean datasync) throws PosixException {
-        if (datasync) {
-            Io.fdatasync(fd);
-        } else {
-            Io.fsync(fd);
         }
     }
 

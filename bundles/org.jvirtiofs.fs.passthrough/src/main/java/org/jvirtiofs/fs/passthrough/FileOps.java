@@ -25,7 +25,7 @@ import org.jvirtiofs.posix.PosixException;
  *
  * <p>Zero-message opens ({@link SharedDir#noOpen}): OPEN is answered ENOSYS, after which the
  * guest kernel sends no OPEN and no RELEASE of a file again, and names handle {@link #NO_HANDLE}
- * in READ, WRITE and the rest. A READ (and LSEEK) uses the inode's read-only descriptor that
+ * in READ, WRITE and the rest. A READ (and LSEEK, FSYNC) uses the inode's read-only descriptor that
  * {@link ReadFds} keeps for the files read last; the others open the inode for themselves and
  * close it before replying, so close-time errors come back with the request that wrote. FLUSH,
  * having nothing left to do, is answered ENOSYS too, and the guest stops sending it. So is
@@ -258,15 +258,24 @@ final class FileOps {
     }
 
     void fsync(long nodeId, long handle, boolean datasync) throws FsException, PosixException {
-        int fd = fdFor(nodeId, handle, OpenFlags.O_RDONLY); // fsync(2) takes any fd of the file
+        if (handle != NO_HANDLE) {
+            sync(dir.handles.file(handle).fd(), datasync);
+            return;
+        }
+        ReadFds.Kept kept = dir.inodes.readFds.acquire(fileWithoutHandle(nodeId));
         try {
-            if (datasync) {
-                Io.fdatasync(fd);
-            } else {
-                Io.fsync(fd);
-            }
+            sync(kept.fd, datasync); // fsync(2) writes the file's data through any of its fds
         } finally {
-            closeIfOwn(handle, fd);
+            dir.inodes.readFds.release(kept);
+        }
+    }
+
+    /** fsync or fdatasync of {@code fd}. */
+    static void sync(int fd, boolean datasync) throws PosixException {
+        if (datasync) {
+            Io.fdatasync(fd);
+        } else {
+            Io.fsync(fd);
         }
     }
 

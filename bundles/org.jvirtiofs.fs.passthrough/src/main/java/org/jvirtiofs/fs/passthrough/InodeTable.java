@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * count to zero; the root stays until the share closes.
  */
 final class InodeTable implements AutoCloseable {
-    /** Descriptors of files read without a handle, kept for the last few (see {@link ReadFds}). */
-    final ReadFds readFds = new ReadFds(this);
     private static final Logger LOG = LoggerFactory.getLogger(InodeTable.class);
+
+    /** Descriptors of files read and directories listed without a handle (see {@link ReadFds}). */
+    final ReadFds readFds = new ReadFds(this);
 
     private final Map<Long, Inode> byId = new ConcurrentHashMap<>();
     private final Map<InodeKey, Inode> byKey = new HashMap<>(); // guarded by this
