@@ -57,6 +57,21 @@ public final class Beneath implements AutoCloseable {
         return Fs.openat(dirFd, name, all, mode);
     }
 
+    /**
+     * The status of the single component {@code name} in the directory open on {@code dirFd},
+     * never following it: the file {@link #openChild} would open with O_PATH, without opening
+     * it (basic stats and the mount id; no automount is triggered, as O_PATH triggers none).
+     *
+     * @throws PosixException EXDEV for a name with '/' or "..", which never comes from a guest
+     */
+    public Stat statChild(int dirFd, byte[] name) throws PosixException {
+        if (isDotDot(name) || indexOf(name, (byte) '/') >= 0) {
+            throw new PosixException(Errno.EXDEV, "statx", new String(name, StandardCharsets.UTF_8));
+        }
+        return Fs.statx(dirFd, name, AtFlags.AT_SYMLINK_NOFOLLOW | AtFlags.AT_NO_AUTOMOUNT,
+                AtFlags.STATX_BASIC_STATS | AtFlags.STATX_MNT_ID);
+    }
+
     /** Whether names are opened with openat2 (false: the per-component O_NOFOLLOW fallback). */
     public boolean usesOpenat2() {
         return !noOpenat2;

@@ -50,6 +50,11 @@ final class Confinement implements AutoCloseable {
         return beneath.openChild(dirFd, name, flags, mode);
     }
 
+    /** The status of the single component {@code name}, not followed: what openChild would open. */
+    Stat statChild(int dirFd, byte[] name) throws PosixException {
+        return beneath.statChild(dirFd, name);
+    }
+
     /** Whether names are opened with openat2 (false: the per-component O_NOFOLLOW fallback). */
     boolean usesOpenat2() {
         return beneath.usesOpenat2();

@@ -126,6 +126,19 @@ final class InodeTable implements AutoCloseable {
         return inode;
     }
 
+    /**
+     * Counts one more lookup of the inode {@code st} describes, if the guest holds it already;
+     * null if not, or if inodes are keyed by file handles (which a status does not give). While
+     * an inode is known its O_PATH fd pins the host's inode, so its number cannot have been
+     * reused: a status with the same device, number and mount is the same file.
+     */
+    Inode countIfKnown(Stat st) {
+        if (handles != InodeFileHandles.NEVER) {
+            return null;
+        }
+        return countIfKnown(InodeKey.of(st, null));
+    }
+
     private synchronized Inode insertOrCount(InodeKey key, int type, int fd, FileHandle handle) {
         Inode inode = byKey.get(key);
         if (inode == null) {

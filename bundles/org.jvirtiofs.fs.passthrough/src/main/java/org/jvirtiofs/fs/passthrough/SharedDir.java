@@ -84,10 +84,36 @@ final class SharedDir implements AutoCloseable {
                 fd = parent == inodes.root() ? confinement.reopen(dir.fd, OpenFlags.O_PATH)
                         : confinement.parentWithin(dir.fd, rootStat);
             } else {
+                Entry known = knownChild(parent, dir.fd, name);
+                if (known != null) {
+                    return known;
+                }
                 fd = confinement.openChild(dir.fd, name, OpenFlags.O_PATH, 0);
             }
             return adopt(parent, fd);
         }
+    }
+
+    /**
+     * The entry of {@code name} when its file is an inode the guest holds already: one statx by
+     * name, and no open, since that inode's own fd is the file. Null when the file is not known
+     * (the caller opens it); a missing name fails here with ENOENT, as its open would.
+     */
+    private Entry knownChild(Inode parent, int dirFd, byte[] name) throws PosixException {
+        if (options.inodeFileHandles() != InodeFileHandles.NEVER) {
+            return null; // inodes are known by handle, which a status does not give
+        }
+        Stat st;
+        try {
+            st = confinement.statChild(dirFd, name);
+        } catch (PosixException e) {
+            if (e.errno() == org.jvirtiofs.posix.Errno.ENOENT) {
+                throw e;
+            }
+            return null; // the open reports it, as it always has
+        }
+        Inode inode = inodes.countIfKnown(st);
+        return inode == null ? null : entry(inode, st, parent);
     }
 
     /** Counts a lookup of the file open on O_PATH {@code fd} (which this takes) in {@code parent}. */

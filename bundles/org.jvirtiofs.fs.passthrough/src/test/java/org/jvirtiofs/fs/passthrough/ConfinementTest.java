@@ -5,6 +5,7 @@ import static org.jvirtiofs.fs.passthrough.TestShare.assertErrno;
 import static org.jvirtiofs.fs.passthrough.TestShare.name;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.RenameFlags;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -112,6 +114,36 @@ class ConfinementTest {
 
     @Test
     void aDirectorySwappedForASymlinkToOutsideNeverLeaksItsContents() throws Exception {
+        swapDirectoryForSymlinkWhileReading(false);
+    }
+
+    /** As above, with the guest holding both names' files: lookups then find them by status. */
+    @Test
+    void aKnownDirectorySwappedForAKnownSymlinkToOutsideNeverLeaksItsContents() throws Exception {
+        swapDirectoryForSymlinkWhileReading(true);
+    }
+
+    @Test
+    void aStatusByNameNeverLeavesTheDirectory() throws Exception {
+        try (Confinement c = TestShare.confinedBy(openat2(), Confinement::new)) {
+            int dir = Fs.openat(-100, t.source.toString(), org.jvirtiofs.posix.OpenFlags.O_PATH
+                    | org.jvirtiofs.posix.OpenFlags.O_CLOEXEC, 0);
+            try {
+                for (String escape : new String[] {"..", "../outside", "../outside/sentinel", "a/../.."}) {
+                    PosixException e = assertThrows(PosixException.class,
+                            () -> c.statChild(dir, escape.getBytes(StandardCharsets.UTF_8)), escape);
+                    assertEquals(org.jvirtiofs.posix.Errno.EXDEV, e.errno(), escape);
+                }
+                Files.createSymbolicLink(t.source.resolve("abs"), outside.resolve("sentinel"));
+                assertTrue(c.statChild(dir, "abs".getBytes(StandardCharsets.UTF_8)).isSymlink(),
+                        "the link itself, never its target");
+            } finally {
+                org.jvirtiofs.posix.Io.closeQuietly(dir);
+            }
+        }
+    }
+
+    private void swapDirectoryForSymlinkWhileReading(boolean known) throws Exception {
         Path d = Files.createDirectory(t.source.resolve("d"));
         Files.writeString(d.resolve("sentinel"), "INSIDE");
         Files.createSymbolicLink(t.source.resolve("l"), outside);
@@ -126,6 +158,10 @@ class ConfinementTest {
                 }
             }
         });
+        if (known) {
+            t.lookup(ROOT, "d");
+            t.lookup(ROOT, "l");
+        }
         swapper.start();
         AtomicInteger inside = new AtomicInteger();
         try {

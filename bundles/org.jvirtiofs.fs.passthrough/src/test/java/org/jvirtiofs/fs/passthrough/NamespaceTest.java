@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.jvirtiofs.api.Entry;
 import org.jvirtiofs.api.Errno;
@@ -71,6 +72,51 @@ class NamespaceTest {
         Entry c = t.lookup(ROOT, "f");
         assertNotEquals(a.nodeId(), c.nodeId(), "node ids are never reused");
         assertErrno(Errno.EBADF, () -> t.fs.getattr(t.ctx, a.nodeId(), java.util.OptionalLong.empty()));
+    }
+
+    @Test
+    void aKnownFileLookedUpAgainRepliesItsAttributesAsTheyAreNow() throws Exception {
+        Path f = Files.writeString(t.source.resolve("f"), "x");
+        Entry a = t.lookup(ROOT, "f");
+        Files.writeString(f, "longer");
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r-----"));
+        Entry b = t.lookup(ROOT, "f");
+        assertEquals(a.nodeId(), b.nodeId());
+        assertEquals(6, b.attr().size());
+        assertEquals(0440, b.attr().mode() & 07777);
+        t.fs.forget(t.ctx, a.nodeId(), 1);
+        assertEquals(2, t.fs.nodeCount(), "the second lookup was counted");
+    }
+
+    @Test
+    void aKnownNameTheHostReplacedLooksUpTheNewFile() throws Exception {
+        Path f = Files.writeString(t.source.resolve("f"), "old");
+        Entry before = t.lookup(ROOT, "f");
+        Files.move(Files.writeString(t.source.resolve("g"), "newer"), f, StandardCopyOption.ATOMIC_MOVE);
+        Entry after = t.lookup(ROOT, "f");
+        assertNotEquals(before.nodeId(), after.nodeId());
+        assertEquals(Files.getAttribute(f, "unix:ino"), after.attr().ino());
+        assertEquals("newer", t.readAll(after.nodeId()));
+        assertEquals("old", t.readAll(before.nodeId()), "the replaced file lives on for its node");
+    }
+
+    @Test
+    void aKnownNameTheHostRemovedRepliesEnoent() throws Exception {
+        Path f = Files.writeString(t.source.resolve("f"), "x");
+        t.lookup(ROOT, "f");
+        Files.delete(f);
+        assertErrno(Errno.ENOENT, () -> t.lookup(ROOT, "f"));
+    }
+
+    @Test
+    void aKnownSymlinkIsLookedUpAsItself() throws Exception {
+        Files.writeString(t.source.resolve("target"), "x");
+        Files.createSymbolicLink(t.source.resolve("l"), Path.of("target"));
+        Entry a = t.lookup(ROOT, "l");
+        Entry b = t.lookup(ROOT, "l");
+        assertEquals(a.nodeId(), b.nodeId());
+        assertTrue(b.attr().isSymlink());
+        assertNotEquals(t.lookup(ROOT, "target").nodeId(), b.nodeId());
     }
 
     @Test
