@@ -33,9 +33,13 @@ final class DirectoryStream implements AutoCloseable {
         return fd;
     }
 
-    /** Continues at {@code cookie} (0 or an entry's d_off): seeks only if not already there. */
+    /**
+     * Continues at {@code cookie} (0 or an entry's d_off): seeks only if not already there, but
+     * always at 0, where a listing starts: entries read before (by a listing that sent none of
+     * them) may be stale by then.
+     */
     void seek(long cookie) throws PosixException {
-        if (cookie != position) {
+        if (cookie != position || cookie == 0) {
             Io.lseek(fd, cookie, Whence.SEEK_SET);
             pending.clear();
             position = cookie;
