@@ -17,6 +17,8 @@ final class DirectoryStream implements AutoCloseable {
     private final ArrayDeque<DirEntry64> pending = new ArrayDeque<>();
     /** The cookie of the next entry {@link #peek} returns: 0 at the start. */
     private long position;
+    /** Whether this fd has been read at all (see {@link #seek}). */
+    private boolean read;
 
     DirectoryStream(int fd) {
         this.fd = fd;
@@ -40,6 +42,13 @@ final class DirectoryStream implements AutoCloseable {
      */
     void seek(long cookie) throws PosixException {
         if (cookie != position || cookie == 0) {
+            if (!read && cookie != 0) {
+                // ext4 (Linux 6.1): if a directory fd's first read is at its end cookie, its
+                // hash-order state is never reset, and after a later seek to 0 it lists nothing.
+                // Reading from the start first leaves the fd as any reader's would be.
+                Fs.getdents64(fd);
+                read = true;
+            }
             Io.lseek(fd, cookie, Whence.SEEK_SET);
             pending.clear();
             position = cookie;
@@ -50,6 +59,7 @@ final class DirectoryStream implements AutoCloseable {
     DirEntry64 peek() throws PosixException {
         if (pending.isEmpty()) {
             pending.addAll(Fs.getdents64(fd));
+            read = true;
         }
         return pending.peekFirst();
     }
