@@ -127,15 +127,20 @@ final class InodeTable implements AutoCloseable {
     }
 
     /**
+     * Whether a file's status alone finds its inode ({@link #countIfKnown(Stat)}): not where
+     * inodes are keyed by file handles, which a status does not give.
+     */
+    boolean knownByStatus() {
+        return handles == InodeFileHandles.NEVER;
+    }
+
+    /**
      * Counts one more lookup of the inode {@code st} describes, if the guest holds it already;
-     * null if not, or if inodes are keyed by file handles (which a status does not give). While
-     * an inode is known its O_PATH fd pins the host's inode, so its number cannot have been
-     * reused: a status with the same device, number and mount is the same file.
+     * null if not. Only where {@link #knownByStatus()}. While an inode is known its O_PATH fd
+     * pins the host's inode, so its number cannot have been reused: a status with the same
+     * device, number and mount is the same file.
      */
     Inode countIfKnown(Stat st) {
-        if (handles != InodeFileHandles.NEVER) {
-            return null;
-        }
         return countIfKnown(InodeKey.of(st, null));
     }
 

@@ -100,8 +100,8 @@ final class SharedDir implements AutoCloseable {
      * (the caller opens it); a missing name fails here with ENOENT, as its open would.
      */
     private Entry knownChild(Inode parent, int dirFd, byte[] name) throws PosixException {
-        if (options.inodeFileHandles() != InodeFileHandles.NEVER) {
-            return null; // inodes are known by handle, which a status does not give
+        if (!inodes.knownByStatus()) {
+            return null;
         }
         Stat st;
         try {
