@@ -267,6 +267,11 @@ public final class GuestBench {
         };
     }
 
+    /** QEMU's C daemon spells cache=never "none" (jvirtiofsd takes both, as Rust virtiofsd does). */
+    static String cDaemonCache(String cache) {
+        return cache.equals("never") ? "none" : cache;
+    }
+
     private Map<String, Double> daemon(String backend, String cache, Path share, GuestImage image, Path console)
             throws IOException, InterruptedException {
         Path socket = work.resolve(backend + ".sock");
@@ -279,7 +284,8 @@ public final class GuestBench {
             List<String> command = new ArrayList<>(backend.equals("jvirtiofs")
                 ? List.of("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(), "--socket-path=" + socket,
                     "-o", "source=" + share, "-o", "cache=" + cache)
-                : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o", "cache=" + cache));
+                : List.of(VIRTIOFSD, "--socket-path=" + socket, "-o", "source=" + share, "-o",
+                    "cache=" + cDaemonCache(cache)));
             command.addAll(LOCKS_IN_THE_GUEST);
             if (settings.writeback()) {
                 // both daemons take QEMU's option spelling

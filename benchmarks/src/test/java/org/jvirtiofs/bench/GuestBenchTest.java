@@ -35,6 +35,8 @@ class GuestBenchTest {
         GuestBench.Settings s = GuestBench.Settings.parse("--repeat=5", "--cache", "always");
         assertEquals(5, s.repeat());
         assertEquals(List.of("always"), s.caches());
+        assertEquals("none", GuestBench.cDaemonCache("never"), "QEMU's C daemon knows no cache=never");
+        assertEquals("always", GuestBench.cDaemonCache("always"));
         assertEquals(List.of("jvirtiofs", "virtiofsd", "9p", "host"), s.backends(), "the platform only when asked for");
         assertFalse(s.writeback());
         assertEquals("ext4", s.shareFs());
