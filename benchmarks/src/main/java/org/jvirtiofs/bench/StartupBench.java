@@ -195,6 +195,41 @@ public final class StartupBench {
     }
 
     /**
+     * Starts bin/jvirtiofsd once on an empty share under {@code work}, until its socket, and waits
+     * for the class-data training that start leaves: later starts of this build then restore the
+     * kept runtime and map the archive, as every start but a build's first does. Returns the
+     * seconds to the socket.
+     */
+    static double untimedStart(Path work) throws IOException, InterruptedException {
+        Path share = work.resolve("first-start-share");
+        Files.createDirectories(share);
+        Path socket = work.resolve("first-start.sock");
+        Files.deleteIfExists(socket);
+        Path log = work.resolve("first-start.log");
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+            "--socket-path=" + socket, "-o", "source=" + share)
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            while (!Files.exists(socket) && p.isAlive() && System.nanoTime() - t0 < TIMEOUT_NANOS) {
+                Thread.sleep(2);
+            }
+            if (!Files.exists(socket)) {
+                throw new IllegalStateException("jvirtiofsd's untimed first start "
+                    + (p.isAlive() ? "had no socket after 60 s" : "exited before its socket appeared")
+                    + ":\n" + Files.readString(log));
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+            }
+            awaitTrainings(cacheHome(System.getenv("XDG_CACHE_HOME")));
+        }
+    }
+
+    /**
      * Waits (up to 2 minutes) for the class-data trainings under {@code cacheHome} that earlier
      * starts left (bin/launch starts one once its daemon has run 5 s or ended), so that none runs
      * beside a timed start.

@@ -121,6 +121,8 @@ class GuestBenchTest {
         }
         assertFalse(csv.contains(",platform,"), "the platform runs only when asked for:\n" + csv);
         assertTrue(csv.contains("auto,jvirtiofs,socket-ready,1,"), csv);
+        // the harness starts jvirtiofsd once first: no run carries the new build's first start
+        assertTrue(csv.contains("auto,jvirtiofs,cds,1,1.0"), csv);
         assertTrue(csv.contains("auto,jvirtiofs,rss-max-mib,1,"), csv);
         assertTrue(csv.contains("auto,virtiofsd,anon-max-mib,1,"), csv);
         assertTrue(csv.contains("auto,jvirtiofs,requests,1,") && csv.contains("auto,jvirtiofs,serving-s,1,"), csv);
