@@ -109,7 +109,7 @@ public final class GuestBench {
         }
 
         static String usage() {
-            return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always] [--backends jvirtiofs,virtiofsd,9p,host(,platform)]\n"
+            return "usage: bin/bench guest [--repeat N (3)] [--cache auto,always(,never)] [--backends jvirtiofs,virtiofsd,9p,host(,platform)]\n"
                 + "                        [--workloads smallfiles,bigfile,metadata,roundtrip] [--quick] [--writeback]\n"
                 + "                        [--share-fs ext4|dir] [--jvirtiofsd-options 'OPT ...']\n"
                 + "                        [--platform-share 'KEY=VALUE ...'] [--out DIR] [--work DIR]";
