@@ -128,12 +128,12 @@ public final class StartupBench {
                 // untimed: a new JAR or new options first train the class-data archive (bin/launch),
                 // and leave the runtime later starts restore
                 System.out.printf("bench: warming up %s%n", new Series(variant, false).label());
-                start(new Series(variant, false));
+                start(settings.work(), new Series(variant, false));
             }
             awaitTrainings(cacheHome(System.getenv("XDG_CACHE_HOME")));
             for (int i = 1; i <= settings.starts(); i++) {
                 for (Map.Entry<Series, List<Start>> series : starts.entrySet()) {
-                    Start s = start(series.getKey());
+                    Start s = start(settings.work(), series.getKey());
                     series.getValue().add(s);
                     System.out.printf(Locale.ROOT, "bench: start %d/%d, %s: socket after %.3f s, %.3f s CPU%n",
                         i, settings.starts(), series.getKey().label(), s.wall(), s.cpu().all());
@@ -152,18 +152,18 @@ public final class StartupBench {
         return 0;
     }
 
-    private Start start(Series series) throws IOException, InterruptedException {
-        Path share = settings.work().resolve("share");
+    private static Start start(Path work, Series series) throws IOException, InterruptedException {
+        Path share = work.resolve("share");
         Files.createDirectories(share);
-        Path socket = settings.work().resolve("startup.sock");
+        Path socket = work.resolve("startup.sock");
         Files.deleteIfExists(socket);
-        Path log = settings.work().resolve("startup.log");
+        Path log = work.resolve("startup.log");
         ProcessBuilder pb = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
             "--socket-path=" + socket, "-o", "source=" + share)
             .redirectErrorStream(true).redirectOutput(log.toFile());
         String base = pb.environment().getOrDefault("JVIRTIOFS_JAVA_OPTS", "");
         pb.environment().put("JVIRTIOFS_JAVA_OPTS", (base + " " + series.options()).trim());
-        Path firstStartCache = settings.work().resolve("first-start-cache");
+        Path firstStartCache = work.resolve("first-start-cache");
         if (series.firstStart()) {
             // nothing kept, as a new build meets it: no runtime, no class-data archive
             GuestBench.deleteTree(firstStartCache);
@@ -201,32 +201,9 @@ public final class StartupBench {
      * seconds to the socket.
      */
     static double untimedStart(Path work) throws IOException, InterruptedException {
-        Path share = work.resolve("first-start-share");
-        Files.createDirectories(share);
-        Path socket = work.resolve("first-start.sock");
-        Files.deleteIfExists(socket);
-        Path log = work.resolve("first-start.log");
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
-            "--socket-path=" + socket, "-o", "source=" + share)
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        try {
-            while (!Files.exists(socket) && p.isAlive() && System.nanoTime() - t0 < TIMEOUT_NANOS) {
-                Thread.sleep(2);
-            }
-            if (!Files.exists(socket)) {
-                throw new IllegalStateException("jvirtiofsd's untimed first start "
-                    + (p.isAlive() ? "had no socket after 60 s" : "exited before its socket appeared")
-                    + ":\n" + Files.readString(log));
-            }
-            return (System.nanoTime() - t0) / 1e9;
-        } finally {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-            }
-            awaitTrainings(cacheHome(System.getenv("XDG_CACHE_HOME")));
-        }
+        double wall = start(work, new Series("", false)).wall();
+        awaitTrainings(cacheHome(System.getenv("XDG_CACHE_HOME")));
+        return wall;
     }
 
     /**
