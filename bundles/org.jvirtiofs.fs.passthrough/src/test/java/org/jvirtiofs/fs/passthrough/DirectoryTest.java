@@ -103,6 +103,43 @@ class DirectoryTest {
         assertEquals(FileMode.S_IFDIR, sub.attr().fileType());
     }
 
+    /**
+     * READDIRPLUS looks each entry up as LOOKUP does, so a file the guest holds gets its node from
+     * one statx: at the open-file limit the held file is still listed with its node, and a file
+     * the guest does not hold yet with none (the guest looks it up when it needs it).
+     */
+    @Test
+    void readdirplusGivesHeldFilesTheirNodesEvenAtTheOpenFileLimit() throws Exception {
+        long held = t.lookup(ROOT, "f7").nodeId();
+        long h = t.fs.opendir(t.ctx, ROOT, TestShare.RDONLY).handle();
+        List<String> positive = new ArrayList<>();
+        List<Long> nodes = new ArrayList<>();
+        DirEntryPlusSink sink = new DirEntryPlusSink() { // made first: loading its class opens a file
+            @Override
+            public boolean fits(FileName name) {
+                return true;
+            }
+
+            @Override
+            public boolean add(DirEntry d, Entry e) {
+                if (!e.isNegative()) {
+                    positive.add(d.name().toString());
+                    nodes.add(e.nodeId());
+                }
+                return true;
+            }
+        };
+        TestShare.atTheOpenFileLimit(() -> {
+            t.fs.readdirplus(t.ctx, ROOT, h, 0, 1 << 20, sink);
+            return null;
+        });
+        assertEquals(List.of("f7"), positive, "only the held file could be looked up");
+        assertEquals(List.of(held), nodes);
+        t.fs.releasedir(t.ctx, ROOT, h, TestShare.RDONLY);
+        t.fs.forget(t.ctx, held, 2);
+        assertEquals(1, t.fs.nodeCount(), "the listing counted one lookup of the held file");
+    }
+
     @Test
     void opendirOfAFileRepliesEnotdirAndFsyncdirWorks() throws Exception {
         Entry f = t.lookup(ROOT, "f1");

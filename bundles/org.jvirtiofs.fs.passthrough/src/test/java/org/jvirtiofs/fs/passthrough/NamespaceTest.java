@@ -88,6 +88,28 @@ class NamespaceTest {
         assertEquals(2, t.fs.nodeCount(), "the second lookup was counted");
     }
 
+    /**
+     * A file the guest holds is looked up by one statx, with no open: so at the open-file limit,
+     * where a share holding an O_PATH fd per inode ends up, the guest can still revalidate the
+     * files it has, while a file it does not have yet fails with EMFILE.
+     */
+    @Test
+    void aKnownFileIsLookedUpWithoutOpeningItEvenAtTheOpenFileLimit() throws Exception {
+        Files.writeString(t.source.resolve("held"), "x");
+        Files.writeString(t.source.resolve("new"), "y");
+        Entry first = t.lookup(ROOT, "held");
+        Entry again = TestShare.atTheOpenFileLimit(() -> {
+            assertErrno(Errno.EMFILE, () -> t.lookup(ROOT, "new"));
+            return t.lookup(ROOT, "held");
+        });
+        assertEquals(first.nodeId(), again.nodeId());
+        assertEquals(1, again.attr().size());
+        t.fs.forget(t.ctx, first.nodeId(), 1);
+        assertEquals(2, t.fs.nodeCount(), "the lookup at the limit was counted");
+        t.fs.forget(t.ctx, first.nodeId(), 1);
+        assertEquals(1, t.fs.nodeCount(), "the root alone");
+    }
+
     @Test
     void aKnownNameTheHostReplacedLooksUpTheNewFile() throws Exception {
         Path f = Files.writeString(t.source.resolve("f"), "old");

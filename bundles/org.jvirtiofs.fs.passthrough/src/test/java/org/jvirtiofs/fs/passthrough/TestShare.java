@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.jvirtiofs.api.Context;
 import org.jvirtiofs.api.CreateReply;
@@ -21,6 +22,12 @@ import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.OpenFlags;
 import org.junit.jupiter.api.function.Executable;
+import org.jvirtiofs.posix.AtFlags;
+import org.jvirtiofs.posix.Fs;
+import org.jvirtiofs.posix.Io;
+import org.jvirtiofs.posix.PosixException;
+import org.jvirtiofs.posix.Rlimit;
+import org.jvirtiofs.posix.ThisProcess;
 import org.jvirtiofs.api.testkit.SegmentedMemory;
 
 /** A passthrough filesystem on a fresh source directory under target/, with call shorthands. */
@@ -30,6 +37,9 @@ final class TestShare implements AutoCloseable {
     static final OpenFlags RDWR = new OpenFlags(OpenFlags.O_RDWR);
     static final OpenFlags RDONLY = new OpenFlags(OpenFlags.O_RDONLY);
     static final OpenFlags WRONLY = new OpenFlags(OpenFlags.O_WRONLY);
+
+    private static final int PATH_ONLY =
+            org.jvirtiofs.posix.OpenFlags.O_PATH | org.jvirtiofs.posix.OpenFlags.O_CLOEXEC;
 
     final Path base;
     final Path source;
@@ -135,6 +145,32 @@ final class TestShare implements AutoCloseable {
         }
         fs.releasedir(ctx, dir, h, RDONLY);
         return names;
+    }
+
+    /**
+     * Runs {@code call} with RLIMIT_NOFILE lowered so that no fd can be opened (nor a class
+     * loaded from a file: make what it needs first).
+     */
+    static <T> T atTheOpenFileLimit(Callable<T> call) throws Exception {
+        Rlimit before = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        for (int attempt = 0; attempt < 10; attempt++) {
+            int lowestFree = Fs.openat(AtFlags.AT_FDCWD, "/", PATH_ONLY, 0);
+            Io.close(lowestFree);
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, new Rlimit(lowestFree, before.max()));
+            try {
+                int probe = Fs.openat(AtFlags.AT_FDCWD, "/", PATH_ONLY, 0);
+                Io.close(probe); // another thread closed a lower fd meanwhile: again
+            } catch (PosixException e) {
+                assertEquals(org.jvirtiofs.posix.Errno.EMFILE, e.errno(), e.getMessage());
+                try {
+                    return call.call();
+                } finally {
+                    ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
+                }
+            }
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
+        }
+        throw new AssertionError("could not reach the open-file limit");
     }
 
     static void assertErrno(int errno, Executable call) {
