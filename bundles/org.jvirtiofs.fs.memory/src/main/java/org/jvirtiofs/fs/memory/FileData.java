@@ -28,7 +28,11 @@ final class FileData {
     private static final long SMALL_RANGE = 32;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK_SIZE).asReadOnlyBuffer();
 
-    private final NavigableMap<Long, byte[]> chunks = new TreeMap<>();
+    /**
+     * Each chunk is a heap buffer kept with its bytes, and the piece a read or write hands out is
+     * that buffer with its position and limit set (under the file's monitor): no object per piece.
+     */
+    private final NavigableMap<Long, ByteBuffer> chunks = new TreeMap<>();
     private final Capacity capacity;
     private long size;
 
@@ -59,9 +63,9 @@ final class FileData {
         while (pos < end) {
             int within = (int) (pos % CHUNK_SIZE);
             int n = (int) Math.min(CHUNK_SIZE - within, end - pos);
-            byte[] chunk = chunks.get(pos / CHUNK_SIZE);
+            ByteBuffer chunk = chunks.get(pos / CHUNK_SIZE);
             ByteBuffer piece = chunk != null
-                    ? ByteBuffer.wrap(chunk, within, n)
+                    ? piece(chunk, within, n)
                     : ZEROS.duplicate().limit(n);
             int taken = sink.applyAsInt(target, piece);
             pos += taken;
@@ -90,7 +94,7 @@ final class FileData {
         while (pos < end) {
             int within = (int) (pos % CHUNK_SIZE);
             int n = (int) Math.min(CHUNK_SIZE - within, end - pos);
-            int filled = source.applyAsInt(from, ByteBuffer.wrap(chunks.get(pos / CHUNK_SIZE), within, n));
+            int filled = source.applyAsInt(from, piece(chunks.get(pos / CHUNK_SIZE), within, n));
             pos += filled;
             if (filled < n) {
                 break;
@@ -128,7 +132,7 @@ final class FileData {
                 : chunks.subMap(first, true, last, true).size();
         capacity.reserveChunks(last - first + 1 - present);
         for (long index = first; index <= last; index++) {
-            chunks.computeIfAbsent(index, i -> new byte[CHUNK_SIZE]);
+            chunks.computeIfAbsent(index, i -> ByteBuffer.allocate(CHUNK_SIZE));
         }
     }
 
@@ -200,6 +204,11 @@ final class FileData {
         size = 0;
     }
 
+    /** {@code chunk}'s bytes {@code [within, within + n)} as its position and limit. */
+    private static ByteBuffer piece(ByteBuffer chunk, int within, int n) {
+        return chunk.clear().position(within).limit(within + n);
+    }
+
     /** EINVAL for negative values, EFBIG for a range ending past {@link #MAX_SIZE}. */
     static void checkRange(long offset, long length) throws FsException {
         if (offset < 0 || length < 0) {
@@ -211,7 +220,7 @@ final class FileData {
     }
 
     private void dropChunks(long fromIndex, long toIndexExclusive) {
-        NavigableMap<Long, byte[]> dropped = chunks.subMap(fromIndex, true, toIndexExclusive, false);
+        NavigableMap<Long, ByteBuffer> dropped = chunks.subMap(fromIndex, true, toIndexExclusive, false);
         capacity.releaseChunks(dropped.size());
         dropped.clear();
     }
@@ -222,9 +231,9 @@ final class FileData {
         while (pos < to) {
             int within = (int) (pos % CHUNK_SIZE);
             int n = (int) Math.min(CHUNK_SIZE - within, to - pos);
-            byte[] chunk = chunks.get(pos / CHUNK_SIZE);
+            ByteBuffer chunk = chunks.get(pos / CHUNK_SIZE);
             if (chunk != null) {
-                Arrays.fill(chunk, within, within + n, (byte) 0);
+                Arrays.fill(chunk.array(), within, within + n, (byte) 0);
             }
             pos += n;
         }

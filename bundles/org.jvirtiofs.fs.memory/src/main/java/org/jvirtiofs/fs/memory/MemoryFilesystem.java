@@ -67,7 +67,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
     private final ReentrantReadWriteLock tree = new ReentrantReadWriteLock();
     private final Held readHeld = tree.readLock()::unlock;
     private final Held writeHeld = tree.writeLock()::unlock;
-    private final InstantSource clock;
+    private final FileClock clock;
     private final Replies replies;
     private final Capacity capacity;
     private final NodeTable nodes;
@@ -78,11 +78,15 @@ public final class MemoryFilesystem implements FuseFilesystem {
 
     /** An empty filesystem with the given limits and root. */
     public MemoryFilesystem(MemoryOptions options) {
-        this(options, InstantSource.system());
+        this(options, FileClock.system());
     }
 
     /** As {@link #MemoryFilesystem(MemoryOptions)}, with a clock tests can set. */
     MemoryFilesystem(MemoryOptions options, InstantSource clock) {
+        this(options, FileClock.of(clock));
+    }
+
+    private MemoryFilesystem(MemoryOptions options, FileClock clock) {
         this.clock = clock;
         this.replies = new Replies(CachePolicy.of(options.cache()), Math.max(1, clock.millis()));
         this.capacity = new Capacity(options.size(), options.inodes());
@@ -332,7 +336,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
         try (Held held = reading()) {
             RegularFile file = handles.file(handle, nodeId, OpenFlags::canWrite);
             return file.write(offset, size, src, flags.isAppend(),
-                    (writeFlags & FUSE_WRITE_KILL_SUIDGID) != 0, now());
+                    (writeFlags & FUSE_WRITE_KILL_SUIDGID) != 0, clock.nanos());
         }
     }
 
@@ -455,7 +459,7 @@ public final class MemoryFilesystem implements FuseFilesystem {
     }
 
     private Timestamp now() {
-        return Timestamp.of(clock.instant());
+        return Timestamp.ofEpochNanos(clock.nanos());
     }
 
     private Held reading() {

@@ -1,7 +1,6 @@
 package org.jvirtiofs.fs.memory;
 
 import java.time.Duration;
-import java.time.InstantSource;
 import org.jvirtiofs.api.Attr;
 import org.jvirtiofs.api.AttrReply;
 import org.jvirtiofs.api.Errno;
@@ -183,13 +182,11 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         }
     }
 
-    /**
-     * As {@link #touchAccessed(Timestamp)}, taking the time from {@code clock} only when atime
-     * moves: the usual READ then makes no timestamp at all.
-     */
-    final synchronized void touchAccessed(InstantSource clock) {
-        if (atimeDue(Math.floorDiv(clock.millis(), 1000))) {
-            atime.set(Timestamp.of(clock.instant()));
+    /** As {@link #touchAccessed(Timestamp)}, at {@code clock}'s time, making no object. */
+    final synchronized void touchAccessed(FileClock clock) {
+        long now = clock.nanos();
+        if (atimeDue(Math.floorDiv(now, Time.NANOS_PER_SECOND))) {
+            atime.set(now);
         }
     }
 
@@ -202,6 +199,12 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
     final synchronized void touchModified(Timestamp now) {
         mtime.set(now);
         ctime.set(now);
+    }
+
+    /** As {@link #touchModified(Timestamp)}, at {@code nowNanos} since the epoch. */
+    final synchronized void touchModified(long nowNanos) {
+        mtime.set(nowNanos);
+        ctime.set(nowNanos);
     }
 
     /** Only the inode changed (chmod, chown, link, rename, xattrs): ctime. */
@@ -296,12 +299,19 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
 
     /** One of a node's times, changed in place; guarded by the node's monitor. */
     private static final class Time {
+        static final long NANOS_PER_SECOND = 1_000_000_000L;
+
         private long sec;
         private int nsec;
 
         void set(Timestamp t) {
             sec = t.sec();
             nsec = t.nsec();
+        }
+
+        void set(long epochNanos) {
+            sec = Math.floorDiv(epochNanos, NANOS_PER_SECOND);
+            nsec = (int) Math.floorMod(epochNanos, NANOS_PER_SECOND);
         }
 
         Timestamp get() {

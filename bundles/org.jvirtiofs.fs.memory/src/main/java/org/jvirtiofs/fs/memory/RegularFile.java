@@ -1,7 +1,6 @@
 package org.jvirtiofs.fs.memory;
 
 import java.nio.ByteBuffer;
-import java.time.InstantSource;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileMode;
 import org.jvirtiofs.api.FsException;
@@ -73,7 +72,7 @@ final class RegularFile extends Node {
     }
 
     /** READ into transport memory; a read marks the file accessed (relatime). */
-    synchronized int read(long offset, int size, ZeroCopyWriter dst, InstantSource clock)
+    synchronized int read(long offset, int size, ZeroCopyWriter dst, FileClock clock)
             throws FsException {
         checkOffset(offset);
         int n = data.read(offset, Math.min(size, dst.remaining()), dst, ZeroCopyWriter::write);
@@ -83,16 +82,17 @@ final class RegularFile extends Node {
 
     /**
      * WRITE from transport memory at {@code offset}, or at the end of file if {@code append}:
-     * the guest's idea of the size may be stale, ours is not.
+     * the guest's idea of the size may be stale, ours is not. {@code nowNanos} is the time
+     * (nanoseconds since the epoch), a number so that a WRITE makes no object.
      */
     synchronized int write(long offset, int size, ZeroCopyReader src, boolean append,
-            boolean killSuidgid, Timestamp now) throws FsException {
+            boolean killSuidgid, long nowNanos) throws FsException {
         checkOffset(offset);
         int n = data.write(append ? data.size() : offset, Math.min(size, src.remaining()), src,
                 ZeroCopyReader::read);
-        touchModified(now);
+        touchModified(nowNanos);
         if (killSuidgid) {
-            killSuidgid(now);
+            killSuidgid(Timestamp.ofEpochNanos(nowNanos));
         }
         return n;
     }

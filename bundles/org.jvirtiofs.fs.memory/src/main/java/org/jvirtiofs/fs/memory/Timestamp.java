@@ -1,6 +1,5 @@
 package org.jvirtiofs.fs.memory;
 
-import java.time.Instant;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 
@@ -13,9 +12,10 @@ import org.jvirtiofs.api.FsException;
 record Timestamp(long sec, int nsec) implements Comparable<Timestamp> {
     private static final int NANOS_PER_SECOND = 1_000_000_000;
 
-    /** The timestamp of {@code instant}. */
-    static Timestamp of(Instant instant) {
-        return new Timestamp(instant.getEpochSecond(), instant.getNano());
+    /** The timestamp {@code nanos} nanoseconds after the epoch. */
+    static Timestamp ofEpochNanos(long nanos) {
+        return new Timestamp(Math.floorDiv(nanos, NANOS_PER_SECOND),
+                (int) Math.floorMod(nanos, NANOS_PER_SECOND));
     }
 
     /** A timestamp the guest sent (utimensat); EINVAL if the nanoseconds are out of range. */
