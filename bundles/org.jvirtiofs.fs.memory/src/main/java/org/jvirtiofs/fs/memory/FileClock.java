@@ -14,7 +14,6 @@ import java.time.InstantSource;
  * asked every time.
  */
 final class FileClock {
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final long NANOS_PER_MILLI = 1_000_000L;
     /** How far the time given may be from the system clock's milliseconds. */
     static final long TOLERANCE_MILLIS = 2;
@@ -66,20 +65,18 @@ final class FileClock {
     }
 
     private Reading read() {
-        long before = System.nanoTime();
-        Instant now = source.instant();
-        return new Reading(nanos(now), before + (System.nanoTime() - before) / 2);
+        return new Reading(nanos(source.instant()), System.nanoTime());
     }
 
     /** {@code t} in nanoseconds since the epoch, held at the ends of a long's range. */
     static long nanos(Instant t) {
         long sec = t.getEpochSecond();
-        if (sec >= Long.MAX_VALUE / NANOS_PER_SECOND) {
+        if (sec >= Long.MAX_VALUE / Timestamp.NANOS_PER_SECOND) {
             return Long.MAX_VALUE;
         }
-        if (sec <= Long.MIN_VALUE / NANOS_PER_SECOND) {
+        if (sec <= Long.MIN_VALUE / Timestamp.NANOS_PER_SECOND) {
             return Long.MIN_VALUE;
         }
-        return sec * NANOS_PER_SECOND + t.getNano();
+        return sec * Timestamp.NANOS_PER_SECOND + t.getNano();
     }
 }

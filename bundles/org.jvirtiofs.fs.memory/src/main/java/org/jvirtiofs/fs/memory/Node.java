@@ -182,11 +182,13 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         }
     }
 
-    /** As {@link #touchAccessed(Timestamp)}, at {@code clock}'s time, making no object. */
+    /**
+     * As {@link #touchAccessed(Timestamp)}, at {@code clock}'s time, making no object; the usual
+     * READ, where atime does not move, reads only the clock's milliseconds.
+     */
     final synchronized void touchAccessed(FileClock clock) {
-        long now = clock.nanos();
-        if (atimeDue(Math.floorDiv(now, Time.NANOS_PER_SECOND))) {
-            atime.set(now);
+        if (atimeDue(Math.floorDiv(clock.millis(), 1000))) {
+            atime.set(clock.nanos());
         }
     }
 
@@ -299,8 +301,6 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
 
     /** One of a node's times, changed in place; guarded by the node's monitor. */
     private static final class Time {
-        static final long NANOS_PER_SECOND = 1_000_000_000L;
-
         private long sec;
         private int nsec;
 
@@ -310,8 +310,8 @@ abstract sealed class Node permits Directory, RegularFile, Symlink, SpecialFile 
         }
 
         void set(long epochNanos) {
-            sec = Math.floorDiv(epochNanos, NANOS_PER_SECOND);
-            nsec = (int) Math.floorMod(epochNanos, NANOS_PER_SECOND);
+            sec = Timestamp.epochSecond(epochNanos);
+            nsec = Timestamp.nanoOfSecond(epochNanos);
         }
 
         Timestamp get() {

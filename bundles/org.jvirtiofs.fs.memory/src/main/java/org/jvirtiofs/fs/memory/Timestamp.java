@@ -10,12 +10,21 @@ import org.jvirtiofs.api.FsException;
  * @param nsec nanoseconds, 0..999,999,999
  */
 record Timestamp(long sec, int nsec) implements Comparable<Timestamp> {
-    private static final int NANOS_PER_SECOND = 1_000_000_000;
+    static final long NANOS_PER_SECOND = 1_000_000_000L;
 
     /** The timestamp {@code nanos} nanoseconds after the epoch. */
     static Timestamp ofEpochNanos(long nanos) {
-        return new Timestamp(Math.floorDiv(nanos, NANOS_PER_SECOND),
-                (int) Math.floorMod(nanos, NANOS_PER_SECOND));
+        return new Timestamp(epochSecond(nanos), nanoOfSecond(nanos));
+    }
+
+    /** The seconds part of {@code nanos} nanoseconds after the epoch. */
+    static long epochSecond(long nanos) {
+        return Math.floorDiv(nanos, NANOS_PER_SECOND);
+    }
+
+    /** The nanoseconds part of {@code nanos} nanoseconds after the epoch, 0..999,999,999. */
+    static int nanoOfSecond(long nanos) {
+        return (int) Math.floorMod(nanos, NANOS_PER_SECOND);
     }
 
     /** A timestamp the guest sent (utimensat); EINVAL if the nanoseconds are out of range. */
