@@ -6,6 +6,13 @@ import org.jvirtiofs.posix.jnr.Scratch;
 
 /** Mounting, unmounting and whole-file-system calls: mount, umount2, statfs, fstatfs, syncfs. */
 public final class Mounts {
+    /**
+     * statfs types whose regular files have no flush operation in Linux: ext2/3/4, XFS, Btrfs and
+     * tmpfs. Not F2FS (its flush aborts an atomic write), nor overlayfs, whose flush is its upper
+     * layer's, nor anything remote or in user space (NFS, CIFS, FUSE).
+     */
+    private static final long[] NO_FLUSH_OPERATION = {0xEF53L, 0x58465342L, 0x9123683EL, 0x01021994L};
+
     private Mounts() {
     }
 
@@ -42,6 +49,23 @@ public final class Mounts {
             throw Native.error("fstatfs", fd);
         }
         return statFs(buf);
+    }
+
+    /**
+     * Whether close(2) of any descriptor of a file on the file system holding {@code fd} is sure
+     * to report nothing, and so a close of a duplicate has nothing to tell. close reports only
+     * what the file system's flush operation says; the local file systems listed in
+     * {@link #NO_FLUSH_OPERATION} have none, and report write errors at the write or at fsync.
+     * False for every other file system, known or not.
+     */
+    public static boolean closeReportsNothing(int fd) throws PosixException {
+        long type = fstatfs(fd).type();
+        for (long t : NO_FLUSH_OPERATION) {
+            if (t == type) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static StatFs statFs(ByteBuffer buf) {

@@ -47,6 +47,28 @@ class MountsTest extends NativeTestBase {
     }
 
     @Test
+    void closeReportsNothingOnlyOnLocalFileSystemsWithoutAFlushOperation() throws Exception {
+        assertTrue(Mounts.closeReportsNothing(open(file("a", ""), OpenFlags.O_RDONLY)), "ext4");
+        Path target = Files.createDirectory(dir.resolve("mnt"));
+        Mounts.mount("jvirtiofs-test", target.toString(), "tmpfs", MountFlags.MS_NOSUID | MountFlags.MS_NODEV, "size=1m,mode=0700");
+        try {
+            Files.writeString(target.resolve("inside"), "x");
+            int fd = Fs.openat(AtFlags.AT_FDCWD, target.resolve("inside").toString(),
+                    OpenFlags.O_WRONLY | OpenFlags.O_CLOEXEC, 0); // closed here, before the unmount
+            try {
+                assertTrue(Mounts.closeReportsNothing(fd), "tmpfs");
+            } finally {
+                Io.close(fd);
+            }
+        } finally {
+            Mounts.umount2(target.toString(), 0);
+        }
+        // procfs has no flush either, but is not on the list: unknown file systems count as able
+        assertFalse(Mounts.closeReportsNothing(open(Path.of("/proc/self/status"), OpenFlags.O_RDONLY)));
+        assertErrno(Errno.EBADF, () -> Mounts.closeReportsNothing(99_999));
+    }
+
+    @Test
     void syncfsFlushesAndRefusesBadFds() throws Exception {
         Mounts.syncfs(open(file("a", "x"), OpenFlags.O_RDONLY));
         assertErrno(Errno.EBADF, () -> Mounts.syncfs(99_999));

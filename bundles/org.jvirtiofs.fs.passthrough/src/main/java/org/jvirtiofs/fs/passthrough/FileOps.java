@@ -82,12 +82,8 @@ final class FileOps {
         checkMayWrite(host);
         int fd = dir.inodes.reopen(inode, host);
         int replyFlags = dir.cache.openFlags();
-        if ((host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY) {
-            // its FLUSH would only end remote POSIX locks, and the session keeps FLUSH where
-            // those are taken; closing a duplicate of a read-only fd reports nothing
-            replyFlags |= OpenReply.FOPEN_NOFLUSH;
-        }
         try {
+            replyFlags |= noFlush(fd, host);
             if (killSuidgid && (host & OpenFlags.O_TRUNC) != 0) {
                 AttrOps.killSuidgid(dir, fd);
             }
@@ -99,6 +95,20 @@ final class FileOps {
             throw e;
         }
         return new OpenReply(dir.handles.add(new OpenFile(inode, fd, host)), replyFlags);
+    }
+
+    /**
+     * FOPEN_NOFLUSH when the FLUSH of the file open on {@code fd} with {@code host} flags would
+     * have nothing to do: closing a duplicate reports nothing for a read-only fd, nor for any fd
+     * of a file on a local file system without a flush operation ({@link
+     * Mounts#closeReportsNothing}), where WRITE, which writes through at once, has already
+     * reported what the host said. What is left of a FLUSH, ending the closer's POSIX locks on the
+     * host, the session keeps by withholding the flag where those are taken. A file on NFS, FUSE
+     * or another file system whose close can report a deferred error keeps its writers' FLUSH.
+     */
+    private static int noFlush(int fd, int host) throws PosixException {
+        boolean quiet = (host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY || Mounts.closeReportsNothing(fd);
+        return quiet ? OpenReply.FOPEN_NOFLUSH : 0;
     }
 
     /**
@@ -155,8 +165,9 @@ final class FileOps {
         try {
             Entry entry = dir.adopt(parent, dir.confinement.reopen(fd, OpenFlags.O_PATH));
             Inode inode = dir.inodes.get(entry.nodeId());
+            int replyFlags = dir.cache.openFlags() | noFlush(fd, host);
             long h = dir.handles.add(new OpenFile(inode, fd, host));
-            return new CreateReply(entry, new OpenReply(h, dir.cache.openFlags()));
+            return new CreateReply(entry, new OpenReply(h, replyFlags));
         } catch (FsException | PosixException | RuntimeException e) {
             Descriptors.closeQuietly(fd);
             throw e;
@@ -234,7 +245,10 @@ final class FileOps {
         return total;
     }
 
-    /** close(2) in the guest: close a duplicate so the host reports its errors, drop POSIX locks. */
+    /**
+     * close(2) in the guest: close a duplicate so the host reports its errors, drop POSIX locks.
+     * Sent only for the opens answered without FOPEN_NOFLUSH (see {@link #noFlush}).
+     */
     void flush(long nodeId, long handle, long lockOwner) throws FsException, PosixException {
         if (handle == NO_HANDLE) {
             // nothing is open to flush, and without host locks none to end: the guest stops asking

@@ -10,7 +10,7 @@ import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.RequestObserver;
 import org.jvirtiofs.fuse.SessionOptions;
 
-/** A passthrough share of a fresh source directory, mounted on the host through /dev/fuse. */
+/** A passthrough share of a fresh source directory (or a given one), mounted on the host through /dev/fuse. */
 final class MountedShare implements AutoCloseable {
     final Path base;
     final Path source;
@@ -21,10 +21,15 @@ final class MountedShare implements AutoCloseable {
     private FuseMount mount;
 
     MountedShare(UnaryOperator<PassthroughOptions> tweak) throws Exception {
+        this(null, tweak);
+    }
+
+    /** A share of {@code source}, or of a fresh directory under target/ when it is null. */
+    MountedShare(Path source, UnaryOperator<PassthroughOptions> tweak) throws Exception {
         base = TestShare.newBase();
-        source = Files.createDirectory(base.resolve("share"));
+        this.source = source != null ? source : Files.createDirectory(base.resolve("share"));
         mnt = Files.createDirectory(base.resolve("mnt"));
-        fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(source)));
+        fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(this.source)));
         RequestObserver counter = (opcode, errno, nanos, bytes) -> {
             if (opcode >= 0 && opcode < served.length()) {
                 served.incrementAndGet(opcode);

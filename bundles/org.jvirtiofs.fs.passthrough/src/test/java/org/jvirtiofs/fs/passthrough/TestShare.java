@@ -51,9 +51,14 @@ final class TestShare implements AutoCloseable {
     }
 
     TestShare(UnaryOperator<PassthroughOptions> tweak) throws Exception {
+        this(null, tweak);
+    }
+
+    /** A share of {@code source}, or of a fresh directory under target/ when it is null. */
+    TestShare(Path source, UnaryOperator<PassthroughOptions> tweak) throws Exception {
         base = newBase();
-        source = Files.createDirectory(base.resolve("share"));
-        fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(source)));
+        this.source = source != null ? source : Files.createDirectory(base.resolve("share"));
+        fs = new PassthroughFilesystem(tweak.apply(PassthroughOptions.of(this.source)));
         fs.init(java.util.EnumSet.allOf(FsCapability.class));
     }
 
