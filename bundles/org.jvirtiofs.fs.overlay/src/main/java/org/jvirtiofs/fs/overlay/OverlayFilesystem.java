@@ -677,9 +677,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             });
         }
         int fd = host(() -> tree.host.reopen(n.fd(), host));
-        // a reader's FLUSH (closing a duplicate of a read-only fd) reports nothing, and the
-        // guest keeps its own locks here
-        int replyFlags = writes(host) ? openFlags : openFlags | OpenReply.FOPEN_NOFLUSH;
+        int replyFlags = openFlags | noFlush(fd, host);
         if (keepUnchanged) {
             try {
                 replyFlags |= keepIfUnchanged(n, fd);
@@ -689,6 +687,20 @@ public final class OverlayFilesystem implements FuseFilesystem {
             }
         }
         return new OpenReply(add(new OpenFile(n, fd, host)), replyFlags);
+    }
+
+    /**
+     * FOPEN_NOFLUSH where a FLUSH, closing a duplicate of {@code fd}, would report nothing: for a
+     * reader, and for a writer of a file on a local file system without a flush operation ({@link
+     * Mounts#closeReportsNothing}), whose WRITEs reported the host's errors already. The guest
+     * keeps its own locks here, so FLUSH has no locks to end. Unsure (fstatfs failed): FLUSH stays.
+     */
+    private static int noFlush(int fd, int host) {
+        try {
+            return !writes(host) || Mounts.closeReportsNothing(fd) ? OpenReply.FOPEN_NOFLUSH : 0;
+        } catch (PosixException e) {
+            return 0;
+        }
     }
 
     /**
@@ -730,7 +742,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             }
         }
         return new CreateReply(entry, new OpenReply(add(new OpenFile(tree.get(entry.nodeId()), opened[0], host)),
-                openFlags));
+                openFlags | noFlush(opened[0], host)));
     }
 
     private long add(Object handle) {

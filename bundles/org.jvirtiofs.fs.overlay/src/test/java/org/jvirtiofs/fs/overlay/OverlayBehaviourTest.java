@@ -17,6 +17,7 @@ import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.jvirtiofs.api.Context;
+import org.jvirtiofs.api.CreateReply;
 import org.jvirtiofs.api.DirEntry;
 import org.jvirtiofs.api.Entry;
 import org.jvirtiofs.api.Errno;
@@ -82,16 +83,43 @@ class OverlayBehaviourTest {
     }
 
     @Test
-    void onlyReadersAskTheKernelNotToFlush() throws Exception {
+    void opensOfUpperFilesOnALocalFileSystemAskTheKernelNotToFlush() throws Exception {
         Layers layers = Layers.build();
-        Path upper = layers.upperCopy("upper");
+        Path upper = layers.upperCopy("upper"); // under target/, on ext4
         try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS))) {
             long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
-            assertTrue(opened(fs, a, OpenFlags.O_RDONLY).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
-            assertFalse(opened(fs, a, OpenFlags.O_RDWR).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH),
-                    "a writer's close reports the host's errors");
-            assertFalse(opened(fs, a, OpenFlags.O_RDONLY | OpenFlags.O_TRUNC)
-                    .has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
+            for (int flags : new int[] {OpenFlags.O_RDONLY, OpenFlags.O_RDWR, OpenFlags.O_RDONLY | OpenFlags.O_TRUNC}) {
+                assertTrue(opened(fs, a, flags).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH),
+                        "a close on ext4 reports nothing, a writer's (after the copy-up) too: " + flags);
+            }
+            CreateReply made = fs.create(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("made"), 0644,
+                    new OpenFlags(OpenFlags.O_WRONLY), 022, false);
+            fs.release(ROOT, made.entry().nodeId(), made.open().handle(), new OpenFlags(OpenFlags.O_WRONLY), false, false, 0);
+            assertTrue(made.open().has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
+        }
+    }
+
+    @Test
+    void writersOfUpperFilesWhoseCloseCanReportAnErrorAreFlushed() throws Exception {
+        Layers layers = Layers.build();
+        // the upper inside the kernel's overlayfs, whose flush is its own upper layer's
+        Path kernel = Files.createDirectory(layers.path("kernel"));
+        Files.createDirectories(layers.path("k-lower"));
+        Files.createDirectories(layers.path("k-upper"));
+        Files.createDirectories(layers.path("k-work"));
+        Layers.run(List.of("mount", "-t", "overlay", "overlay", "-o", "lowerdir=" + layers.path("k-lower")
+                + ",upperdir=" + layers.path("k-upper") + ",workdir=" + layers.path("k-work"), kernel.toString()));
+        try {
+            Path upper = Files.createDirectory(kernel.resolve("upper"));
+            try (OverlayFilesystem fs = new OverlayFilesystem(layers.options(upper, WhiteoutFormat.OVERLAYFS))) {
+                long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+                assertTrue(opened(fs, a, OpenFlags.O_RDONLY).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH));
+                assertFalse(opened(fs, a, OpenFlags.O_RDWR).has(org.jvirtiofs.api.OpenReply.FOPEN_NOFLUSH),
+                        "a writer's close reports what overlayfs's close says");
+                assertTrue(Files.exists(upper.resolve("a.txt")), "copied up into the overlayfs");
+            }
+        } finally {
+            Layers.umount(kernel);
         }
     }
 
