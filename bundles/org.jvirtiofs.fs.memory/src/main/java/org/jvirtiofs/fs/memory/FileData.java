@@ -2,14 +2,12 @@ package org.jvirtiofs.fs.memory;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.NavigableMap;
-import java.util.TreeMap;
 import java.util.function.ToIntBiFunction;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 
 /**
- * The contents of a regular file: a size and a sorted map of fixed-size chunks.
+ * The contents of a regular file: a size and a sorted map of fixed-size chunks ({@link ChunkMap}).
  *
  * <p>A chunk exists only where data was written or space allocated; everything else is a hole
  * that reads as zeros and costs nothing, which is also what SEEK_DATA and SEEK_HOLE report. One
@@ -24,15 +22,14 @@ final class FileData {
     /** The largest size a file may have; offsets at or past it fail with EFBIG. */
     static final long MAX_SIZE = Long.MAX_VALUE / CHUNK_SIZE * CHUNK_SIZE;
 
-    /** Ranges of fewer chunks than this (a 1 MiB WRITE spans up to 17) are counted chunk by chunk. */
-    private static final long SMALL_RANGE = 32;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(CHUNK_SIZE).asReadOnlyBuffer();
 
     /**
      * Each chunk is a heap buffer kept with its bytes, and the piece a read or write hands out is
-     * that buffer with its position and limit set (under the file's monitor): no object per piece.
+     * that buffer with its position and limit set (under the file's monitor): no object per piece,
+     * and none to find the chunk.
      */
-    private final NavigableMap<Long, ByteBuffer> chunks = new TreeMap<>();
+    private final ChunkMap chunks = new ChunkMap();
     private final Capacity capacity;
     private long size;
 
@@ -126,23 +123,10 @@ final class FileData {
         checkRange(offset, length);
         long first = offset / CHUNK_SIZE;
         long last = (offset + length - 1) / CHUNK_SIZE;
-        // counted in place for the usual few chunks (a sub-map view would be an allocation per WRITE)
-        long present = last - first < SMALL_RANGE
-                ? present(first, last)
-                : chunks.subMap(first, true, last, true).size();
-        capacity.reserveChunks(last - first + 1 - present);
+        capacity.reserveChunks(last - first + 1 - chunks.count(first, last));
         for (long index = first; index <= last; index++) {
-            chunks.computeIfAbsent(index, i -> ByteBuffer.allocate(CHUNK_SIZE));
+            chunks.getOrAdd(index, CHUNK_SIZE);
         }
-    }
-
-    /** How many of chunks {@code first..last} exist. */
-    private long present(long first, long last) {
-        long n = 0;
-        for (long index = first; index <= last; index++) {
-            n += chunks.containsKey(index) ? 1 : 0;
-        }
-        return n;
     }
 
     /** FALLOC_FL_PUNCH_HOLE: frees the whole chunks in the range and zeros the partial ones. */
@@ -172,11 +156,11 @@ final class FileData {
             throw FsException.of(Errno.ENXIO);
         }
         long index = offset / CHUNK_SIZE;
-        if (chunks.containsKey(index)) {
+        if (chunks.contains(index)) {
             return offset;
         }
-        Long next = chunks.higherKey(index);
-        if (next == null || next * CHUNK_SIZE >= size) {
+        long next = chunks.higher(index);
+        if (next < 0 || next * CHUNK_SIZE >= size) {
             throw FsException.of(Errno.ENXIO);
         }
         return next * CHUNK_SIZE;
@@ -188,10 +172,10 @@ final class FileData {
             throw FsException.of(Errno.ENXIO);
         }
         long index = offset / CHUNK_SIZE;
-        if (!chunks.containsKey(index)) {
+        if (!chunks.contains(index)) {
             return offset;
         }
-        while (chunks.containsKey(index + 1)) {
+        while (chunks.contains(index + 1)) {
             index++;
         }
         return Math.min((index + 1) * CHUNK_SIZE, size);
@@ -220,9 +204,7 @@ final class FileData {
     }
 
     private void dropChunks(long fromIndex, long toIndexExclusive) {
-        NavigableMap<Long, ByteBuffer> dropped = chunks.subMap(fromIndex, true, toIndexExclusive, false);
-        capacity.releaseChunks(dropped.size());
-        dropped.clear();
+        capacity.releaseChunks(chunks.removeRange(fromIndex, toIndexExclusive));
     }
 
     /** Zeros {@code [from, to)} in the chunks that exist; holes are zero already. */
