@@ -163,9 +163,9 @@ final class FileOps {
     /** The entry and handle for a file just created and opened on {@code fd}. */
     private CreateReply opened(Inode parent, int fd, int host) throws FsException, PosixException {
         try {
+            int replyFlags = dir.cache.openFlags() | noFlush(fd, host); // before the entry counts
             Entry entry = dir.adopt(parent, dir.confinement.reopen(fd, OpenFlags.O_PATH));
             Inode inode = dir.inodes.get(entry.nodeId());
-            int replyFlags = dir.cache.openFlags() | noFlush(fd, host);
             long h = dir.handles.add(new OpenFile(inode, fd, host));
             return new CreateReply(entry, new OpenReply(h, replyFlags));
         } catch (FsException | PosixException | RuntimeException e) {
