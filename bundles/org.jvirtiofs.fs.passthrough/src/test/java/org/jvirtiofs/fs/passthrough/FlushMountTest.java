@@ -12,8 +12,8 @@ import org.jvirtiofs.fuse.FuseOpcode;
 /**
  * Which closes cost the kernel a FLUSH round trip, counted by the session of a real mount. While
  * the guest keeps its own POSIX locks, no close of a file on a local file system sends one (its
- * host close reports nothing), and only a reader's close of a file whose host close can report
- * an error (here on another FUSE mount). Every close does while locks are taken on the host,
+ * host close reports nothing); of a file whose host close can report an error (here on another
+ * FUSE mount), only a writer's close does. Every close does while locks are taken on the host,
  * where FLUSH is what ends a closing process's locks.
  */
 class FlushMountTest {
