@@ -77,6 +77,7 @@ public final class CommandLine {
     private boolean posixLock = true;
     private boolean flock = true;
     private boolean zeroMessageOpen = true;
+    private boolean directWrite = true;
 
     private CommandLine() {
     }
@@ -180,6 +181,8 @@ public final class CommandLine {
                 case "no_flock" -> flock = false;
                 case "zero_message_open" -> zeroMessageOpen = true;
                 case "no_zero_message_open" -> zeroMessageOpen = false;
+                case "direct_write" -> directWrite = true;
+                case "no_direct_write" -> directWrite = false;
                 case "readdirplus", "no_readdirplus",
                         "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
                         "max_idle_threads", "timeout", "modcaps" -> {
@@ -282,7 +285,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen);
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

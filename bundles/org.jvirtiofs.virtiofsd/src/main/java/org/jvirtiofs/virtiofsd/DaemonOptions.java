@@ -28,11 +28,14 @@ import java.util.Map;
  * @param flock take the guest's flock locks on the host (on unless {@code -o no_flock})
  * @param zeroMessageOpen let the guest open and close files without OPEN and RELEASE where the
  *     cache mode and locks allow it (on unless {@code -o no_zero_message_open}; a jvirtiofs extension)
+ * @param directWrite at cache=auto, let a write-only open's writes bypass the guest's page cache
+ *     (on unless {@code -o no_direct_write}; a jvirtiofs extension)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
-        int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen) {
+        int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen,
+        boolean directWrite) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;
@@ -50,6 +53,7 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("posix-locks", posixLock);
         o.put("flock", flock);
         o.put("zero-message-open", zeroMessageOpen);
+        o.put("direct-write", directWrite);
         putIfSet(o, "uid-map", translateUid);
         putIfSet(o, "gid-map", translateGid);
         putIfSet(o, "xattrmap", xattrmap);

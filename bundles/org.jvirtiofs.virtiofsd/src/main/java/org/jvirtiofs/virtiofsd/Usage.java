@@ -40,7 +40,10 @@ final class Usage {
                                            kernel (virtiofsd's default), which spares a round trip
                                            per close of a file opened read-only; with those and
                                            cache=always the guest opens and closes files without a
-                                           message, unless -o no_zero_message_open (jvirtiofs)
+                                           message, unless -o no_zero_message_open (jvirtiofs);
+                                           at cache=auto a file opened write-only is written
+                                           past the guest's page cache, unless
+                                           -o no_direct_write (jvirtiofs)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version
               -h, --help                   print this help

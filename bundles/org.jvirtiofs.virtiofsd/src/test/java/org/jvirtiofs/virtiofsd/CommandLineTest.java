@@ -80,6 +80,16 @@ class CommandLineTest {
     }
 
     @Test
+    void directWritesAreOnUnlessTurnedOff() {
+        assertEquals(true, run("--fd=3", "--shared-dir=/srv").providerOptions().get("direct-write"));
+        DaemonOptions off = run("--fd=3", "-o", "source=/srv,no_direct_write");
+        assertFalse(off.directWrite());
+        assertEquals(false, off.providerOptions().get("direct-write"));
+        assertTrue(run("--fd=3", "-o", "source=/srv,no_direct_write", "-o", "direct_write").directWrite(),
+                "the last word counts");
+    }
+
+    @Test
     void libvirtsInheritedSocketIsAnFd() {
         DaemonOptions o = run("--fd=3", "--shared-dir=/srv");
         assertEquals(3, o.fd());

@@ -81,7 +81,7 @@ final class FileOps {
         int host = hostFlags(flags);
         checkMayWrite(host);
         int fd = dir.inodes.reopen(inode, host);
-        int replyFlags = dir.cache.openFlags();
+        int replyFlags = dir.cache.openFlags() | directWrite(inode, host);
         try {
             replyFlags |= noFlush(fd, host);
             if (killSuidgid && (host & OpenFlags.O_TRUNC) != 0) {
@@ -109,6 +109,22 @@ final class FileOps {
     private static int noFlush(int fd, int host) throws PosixException {
         boolean quiet = (host & OpenFlags.O_ACCMODE) == OpenFlags.O_RDONLY || Mounts.closeReportsNothing(fd);
         return quiet ? OpenReply.FOPEN_NOFLUSH : 0;
+    }
+
+    /**
+     * FOPEN_DIRECT_IO for a write-only open where {@link PassthroughOptions#writesDirect} allows
+     * it and the guest holds no other handle on the file. Its writes then go from the writer's
+     * pages to the host, as 9p's do, without the guest first copying them into its page cache:
+     * pages that cache=auto's next OPEN would drop anyway, the file having changed. With no
+     * other open there is no mapping of the file in the guest for those writes to leave stale
+     * (Linux 6.1 does not drop cached pages on a direct write); later readers' read(2) see the
+     * change through the attributes the write invalidated. Nothing is lost by it: a write-only
+     * descriptor can neither be read nor mapped.
+     */
+    private int directWrite(Inode inode, int host) {
+        boolean direct = (host & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY && dir.options.writesDirect()
+                && !dir.writeback && inode.opens() == 0;
+        return direct ? OpenReply.FOPEN_DIRECT_IO : 0;
     }
 
     /**
@@ -166,6 +182,7 @@ final class FileOps {
             int replyFlags = dir.cache.openFlags() | noFlush(fd, host); // before the entry counts
             Entry entry = dir.adopt(parent, dir.confinement.reopen(fd, OpenFlags.O_PATH));
             Inode inode = dir.inodes.get(entry.nodeId());
+            replyFlags |= directWrite(inode, host);
             long h = dir.handles.add(new OpenFile(inode, fd, host));
             return new CreateReply(entry, new OpenReply(h, replyFlags));
         } catch (FsException | PosixException | RuntimeException e) {

@@ -6,7 +6,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 
-/** Open files and directory streams by the handle the guest was given; handles are never reused. */
+/**
+ * Open files and directory streams by the handle the guest was given; handles are never reused.
+ * Each open file is counted on its inode ({@link Inode#opens}) while its handle lives.
+ */
 final class HandleTable implements AutoCloseable {
     private final Map<Long, OpenFile> files = new ConcurrentHashMap<>();
     private final Map<Long, DirectoryStream> dirs = new ConcurrentHashMap<>();
@@ -14,6 +17,7 @@ final class HandleTable implements AutoCloseable {
 
     long add(OpenFile file) {
         long h = next.getAndIncrement();
+        file.inode().opened();
         files.put(h, file);
         return h;
     }
@@ -51,6 +55,7 @@ final class HandleTable implements AutoCloseable {
     void releaseFile(long handle) {
         OpenFile f = files.remove(handle);
         if (f != null) {
+            f.inode().released();
             Descriptors.closeQuietly(f.fd());
         }
     }
@@ -77,6 +82,7 @@ final class HandleTable implements AutoCloseable {
 
     /** Puts a handed-over open file under the handle the guest already holds. */
     void restore(long handle, OpenFile file) {
+        file.inode().opened();
         files.put(handle, file);
         reserve(handle);
     }

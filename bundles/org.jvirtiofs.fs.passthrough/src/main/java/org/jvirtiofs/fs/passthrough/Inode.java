@@ -1,5 +1,6 @@
 package org.jvirtiofs.fs.passthrough;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.FileHandle;
 
@@ -9,6 +10,8 @@ import org.jvirtiofs.posix.FileHandle;
  * count is guarded by the {@link InodeTable}.
  */
 final class Inode {
+    private static final AtomicIntegerFieldUpdater<Inode> OPENS =
+            AtomicIntegerFieldUpdater.newUpdater(Inode.class, "opens");
     final long nodeId;
     final long generation;
     final InodeKey key;
@@ -22,6 +25,8 @@ final class Inode {
     long lookups;
     /** The file as the last OPEN that made the guest drop its cached pages saw it, or null. */
     volatile DataStamp dataStamp;
+    /** Handles the guest holds on this file ({@link HandleTable}). */
+    private volatile int opens;
 
     Inode(long nodeId, long generation, InodeKey key, int type, int fd, FileHandle handle) {
         this.nodeId = nodeId;
@@ -30,6 +35,21 @@ final class Inode {
         this.type = type;
         this.fd = fd;
         this.handle = handle;
+    }
+
+    /** Counts a handle opened on this file. */
+    void opened() {
+        OPENS.incrementAndGet(this);
+    }
+
+    /** Counts a handle released. */
+    void released() {
+        OPENS.decrementAndGet(this);
+    }
+
+    /** How many handles the guest holds on this file. */
+    int opens() {
+        return opens;
     }
 
     boolean isDirectory() {

@@ -26,11 +26,15 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param zeroMessageOpen at cache=always, on a writable share without writeback or host locks,
  *     answer OPEN with ENOSYS so the guest opens and closes files without a round trip
  *     (FsCapability#NO_OPEN_SUPPORT); file I/O then opens the inode per request
+ * @param directWrite at cache=auto without writeback, open a file opened write-only, when the guest
+ *     holds no other handle on it, with FOPEN_DIRECT_IO: its writes go from the writer's pages to
+ *     the host without a copy through the guest's page cache, whose pages of it the next OPEN
+ *     would drop anyway
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
         InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock,
-        boolean zeroMessageOpen) {
+        boolean zeroMessageOpen, boolean directWrite) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -66,6 +70,11 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
      * at cache=always, writable, without writeback or host locks).
      */
     public static final String ZERO_MESSAGE_OPEN = "zero-message-open";
+    /**
+     * Option: false to keep write-only opens in the guest's page cache at cache=auto; default
+     * true (used only at cache=auto, writable, without writeback).
+     */
+    public static final String DIRECT_WRITE = "direct-write";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -84,7 +93,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE, true, true, true);
+                inodeFileHandles, XattrMap.NONE, true, true, true, true);
     }
 
     /** {@code source} with every other option at its default. */
@@ -119,37 +128,53 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 XattrMap.parse(XATTRMAP, options.get(XATTRMAP)),
                 bool(options, POSIX_LOCKS, true),
                 bool(options, FLOCK, true),
-                bool(options, ZERO_MESSAGE_OPEN, true));
+                bool(options, ZERO_MESSAGE_OPEN, true),
+                bool(options, DIRECT_WRITE, true));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen);
+                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
     }
 
     /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
     public PassthroughOptions withLocks(boolean posix, boolean flocks) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen);
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite);
     }
 
     /** These options with zero-message opens allowed or not ({@link #ZERO_MESSAGE_OPEN}). */
     public PassthroughOptions withZeroMessageOpen(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite);
+    }
+
+    /** These options with direct writes allowed or not ({@link #DIRECT_WRITE}). */
+    public PassthroughOptions withDirectWrite(boolean value) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value);
+    }
+
+    /**
+     * Whether write-only opens may go direct ({@link #directWrite}): only at cache=auto, whose
+     * next OPEN drops the guest's pages of a changed file anyway, and never with writeback, whose
+     * point is the guest caching writes.
+     */
+    boolean writesDirect() {
+        return directWrite && cache == CacheMode.AUTO && !writeback && !readonly;
     }
 
     /**

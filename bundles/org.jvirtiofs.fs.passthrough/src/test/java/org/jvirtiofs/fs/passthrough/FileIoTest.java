@@ -14,6 +14,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.EnumSet;
 import java.util.OptionalLong;
 import java.util.Random;
+import java.util.function.UnaryOperator;
 import org.jvirtiofs.api.CacheMode;
 import org.jvirtiofs.api.CreateReply;
 import org.jvirtiofs.api.Entry;
@@ -155,6 +156,53 @@ class FileIoTest {
                         flags + ": only a read-only duplicate's close reports nothing there");
             }
             assertFalse(t.create(ROOT, "made").open().has(OpenReply.FOPEN_NOFLUSH));
+            t.close();
+            t = null;
+        }
+    }
+
+    @Test
+    void autoWritesDirectFromAWriteOnlyOpenOfAFileTheGuestHasNoOtherHandleOn() throws Exception {
+        t = new TestShare(); // cache=auto is the default
+        Entry f = t.createFile(ROOT, "f", "data");
+        for (OpenFlags flags : ALL_MODES) {
+            boolean writeOnly = (flags.bits() & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY;
+            OpenReply open = t.fs.open(t.ctx, f.nodeId(), flags, false);
+            assertEquals(writeOnly, open.has(OpenReply.FOPEN_DIRECT_IO),
+                    flags + ": only a write-only open, which cannot be read or mapped, goes direct");
+            t.fs.release(t.ctx, f.nodeId(), open.handle(), flags, false, false, 0);
+        }
+        OpenReply reader = t.fs.open(t.ctx, f.nodeId(), TestShare.RDONLY, false);
+        OpenReply writer = t.fs.open(t.ctx, f.nodeId(), TestShare.WRONLY, false);
+        assertFalse(writer.has(OpenReply.FOPEN_DIRECT_IO),
+                "another handle (perhaps mapped) would keep pages a direct write leaves stale");
+        t.fs.release(t.ctx, f.nodeId(), reader.handle(), TestShare.RDONLY, false, false, 0);
+        OpenReply second = t.fs.open(t.ctx, f.nodeId(), TestShare.WRONLY, false);
+        assertFalse(second.has(OpenReply.FOPEN_DIRECT_IO), "the first writer's handle still counts");
+        t.fs.release(t.ctx, f.nodeId(), writer.handle(), TestShare.WRONLY, false, false, 0);
+        t.fs.release(t.ctx, f.nodeId(), second.handle(), TestShare.WRONLY, false, false, 0);
+        OpenReply alone = t.fs.open(t.ctx, f.nodeId(), TestShare.WRONLY, false);
+        assertTrue(alone.has(OpenReply.FOPEN_DIRECT_IO), "every handle released: direct again");
+        t.write(f.nodeId(), alone.handle(), 4, "+more");
+        assertEquals("data+more", Files.readString(t.source.resolve("f")));
+        t.fs.release(t.ctx, f.nodeId(), alone.handle(), TestShare.WRONLY, false, false, 0);
+        CreateReply made = t.fs.create(t.ctx, ROOT, name("made"), 0644,
+                new OpenFlags(OpenFlags.O_WRONLY | OpenFlags.O_TRUNC), 022, false);
+        assertTrue(made.open().has(OpenReply.FOPEN_DIRECT_IO), "a file created write-only, as tar and cp do");
+        assertFalse(t.create(ROOT, "made-rw").open().has(OpenReply.FOPEN_DIRECT_IO));
+    }
+
+    @Test
+    void writesStayInTheGuestsPageCacheWhereDirectWritesAreOffOrWouldDefeatTheMode() throws Exception {
+        java.util.Map<String, UnaryOperator<PassthroughOptions>> cases = java.util.Map.of(
+                "direct-write off", o -> o.withDirectWrite(false),
+                "cache=always, whose pages outlive the open", o -> o.withCache(CacheMode.ALWAYS).withZeroMessageOpen(false),
+                "writeback, which caches writes in the guest", o -> new PassthroughOptions(o.source(),
+                        CacheMode.AUTO, true, false, true, o.uids(), o.gids(), false, InodeFileHandles.NEVER));
+        for (var c : cases.entrySet()) {
+            t = new TestShare(c.getValue());
+            Entry f = t.createFile(ROOT, "f", "data");
+            assertFalse(t.fs.open(t.ctx, f.nodeId(), TestShare.WRONLY, false).has(OpenReply.FOPEN_DIRECT_IO), c.getKey());
             t.close();
             t = null;
         }

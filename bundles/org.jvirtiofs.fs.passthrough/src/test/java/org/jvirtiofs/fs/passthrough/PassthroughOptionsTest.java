@@ -54,6 +54,8 @@ class PassthroughOptionsTest {
         assertFalse(locks.posixLocks() || locks.flock());
         assertTrue(locks.zeroMessageOpen(), "on by default");
         assertFalse(PassthroughOptions.parse(Map.of("source", "/s", "zero-message-open", "no")).zeroMessageOpen());
+        assertTrue(locks.directWrite(), "on by default");
+        assertFalse(PassthroughOptions.parse(Map.of("source", "/s", "direct-write", "off")).directWrite());
     }
 
     @Test
@@ -65,6 +67,7 @@ class PassthroughOptionsTest {
         assertRejected("posix-locks", Map.of("source", "/s", "posix-locks", "sometimes"));
         assertRejected("flock", Map.of("source", "/s", "flock", "2"));
         assertRejected("zero-message-open", Map.of("source", "/s", "zero-message-open", "later"));
+        assertRejected("direct-write", Map.of("source", "/s", "direct-write", "sometimes"));
         assertRejected("uid-map", Map.of("source", "/s", "uid-map", "1:2"));
         assertRejected("gid-map", Map.of("source", "/s", "gid-map", "1:2:0"));
         assertRejected("squash-uid", Map.of("source", "/s", "squash-uid", "-1"));
