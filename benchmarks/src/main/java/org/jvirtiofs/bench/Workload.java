@@ -161,7 +161,7 @@ final class Workload {
                     Files.createSymbolicLink(link, Path.of("/bin/busybox"));
                 }
             }
-            List<String> command = new ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin", "JVFS_MNT=" + dir,
+            List<String> command = new ArrayList<>(List.of("env", "PATH=" + bin + ":/usr/bin:/bin", "JVFS_MNT=" + dir, "BENCH_ON_HOST=1",
                 "BENCH_TOOL=" + extras.resolve("bench/benchtool"), "BENCH_FIO=/usr/bin/fio", "BENCH_TREE=" + tree,
                 "/bin/busybox", "sh", script.toString()));
             return GuestBench.exec(command, dir);
