@@ -1,5 +1,6 @@
 package org.jvirtiofs.fs.overlay;
 
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import org.jvirtiofs.posix.DataStamp;
 import org.jvirtiofs.posix.FileMode;
 
@@ -11,6 +12,7 @@ import org.jvirtiofs.posix.FileMode;
  */
 final class Node {
     static final int[] NONE = {};
+    private static final AtomicIntegerFieldUpdater<Node> OPENS = AtomicIntegerFieldUpdater.newUpdater(Node.class, "opens");
 
     final long id;
     /** The S_IFMT bits: an object never changes type (a new one gets a new node). */
@@ -31,6 +33,8 @@ final class Node {
     volatile int lowerNlink;
     /** The file as the last OPEN that made the guest drop its cached pages saw it, or null. */
     volatile DataStamp dataStamp;
+    /** Open file handles the guest holds on it. */
+    private volatile int opens;
     // guarded by the node table
     long lookups;
     int pins;
@@ -39,6 +43,21 @@ final class Node {
         this.id = id;
         this.type = type;
         this.ino = ino;
+    }
+
+    /** Counts a handle opened on it. */
+    void opened() {
+        OPENS.incrementAndGet(this);
+    }
+
+    /** Counts a handle released. */
+    void released() {
+        OPENS.decrementAndGet(this);
+    }
+
+    /** How many handles the guest holds on it. */
+    int opens() {
+        return opens;
     }
 
     boolean isDirectory() {

@@ -70,6 +70,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private final int opendirFlags;
     /** cache=auto: an OPEN keeps the guest's pages of a file unchanged since it last dropped them. */
     private final boolean keepUnchanged;
+    /** cache=auto, writable, direct-write on: a lone write-only open writes past the guest's page cache. */
+    private final boolean directWrite;
     private final Map<Long, Object> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
@@ -88,8 +90,11 @@ public final class OverlayFilesystem implements FuseFilesystem {
             this.node = node;
             this.fd = fd;
             this.flags = flags;
-            if (node != null && node.upperFd < 0) {
-                lowerFd = fd;
+            if (node != null) {
+                node.opened();
+                if (node.upperFd < 0) {
+                    lowerFd = fd;
+                }
             }
         }
 
@@ -113,6 +118,9 @@ public final class OverlayFilesystem implements FuseFilesystem {
         }
 
         void close() {
+            if (node != null) {
+                node.released();
+            }
             Host.close(fd);
             if (lowerFd != fd) {
                 Host.close(lowerFd);
@@ -141,6 +149,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         openFlags = cache.openFlags();
         opendirFlags = cache.opendirFlags();
         keepUnchanged = cache == CacheMode.AUTO;
+        directWrite = options.directWrite() && cache == CacheMode.AUTO && !options.readonly();
     }
 
     /** How many nodes the guest holds, the root included (for tests and statistics). */
@@ -677,7 +686,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
             });
         }
         int fd = host(() -> tree.host.reopen(n.fd(), host));
-        int replyFlags = openFlags | noFlush(fd, host);
+        int replyFlags = openFlags | noFlush(fd, host) | directWrite(n, host);
         if (keepUnchanged) {
             try {
                 replyFlags |= keepIfUnchanged(n, fd);
@@ -701,6 +710,17 @@ public final class OverlayFilesystem implements FuseFilesystem {
         } catch (PosixException e) {
             return 0;
         }
+    }
+
+    /**
+     * As passthrough at cache=auto: FOPEN_DIRECT_IO for a write-only open of a file the guest holds
+     * no other handle on, whose pages the next OPEN of the changed file would drop anyway, and
+     * which no mapping of the guest's can see go stale (Linux 6.1 keeps cached pages on a direct
+     * write). Called before the new handle is counted.
+     */
+    private int directWrite(Node n, int host) {
+        return directWrite && (host & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY && n.opens() == 0
+                ? OpenReply.FOPEN_DIRECT_IO : 0;
     }
 
     /**
@@ -741,8 +761,9 @@ public final class OverlayFilesystem implements FuseFilesystem {
                 throw e2;
             }
         }
-        return new CreateReply(entry, new OpenReply(add(new OpenFile(tree.get(entry.nodeId()), opened[0], host)),
-                openFlags | noFlush(opened[0], host)));
+        Node made = tree.get(entry.nodeId());
+        int replyFlags = openFlags | noFlush(opened[0], host) | directWrite(made, host);
+        return new CreateReply(entry, new OpenReply(add(new OpenFile(made, opened[0], host)), replyFlags));
     }
 
     private long add(Object handle) {

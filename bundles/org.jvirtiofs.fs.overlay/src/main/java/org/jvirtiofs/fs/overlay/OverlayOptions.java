@@ -19,9 +19,11 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param cache how much the guest may cache
  * @param readonly refuse every change with EROFS (always so without an upper)
  * @param xattr serve extended attributes; off, the guest gets EOPNOTSUPP
+ * @param directWrite at cache=auto, open a file opened write-only, when the guest holds no other
+ *     handle on it, with FOPEN_DIRECT_IO (as passthrough does: its writes skip the guest's page cache)
  */
 public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat whiteout, CacheMode cache,
-        boolean readonly, boolean xattr) {
+        boolean readonly, boolean xattr, boolean directWrite) {
     /** Option: the lower directories, topmost first, separated by ':' (or a list). Required. */
     public static final String LOWER = "lower";
     /** Option: the upper directory; without it the overlay is read-only. */
@@ -34,6 +36,8 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
     public static final String READONLY = FilesystemFactory.OPTION_READONLY;
     /** Option: false to refuse extended attributes; default true. */
     public static final String XATTR = "xattr";
+    /** Option: false to keep write-only opens in the guest's page cache at cache=auto; default true. */
+    public static final String DIRECT_WRITE = "direct-write";
 
     /** Checks that every layer is an absolute path and no layer holds another. */
     public OverlayOptions {
@@ -97,7 +101,8 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
                 whiteout == null ? WhiteoutFormat.OVERLAYFS : WhiteoutFormat.parse(whiteout.toString()),
                 cache == null ? CacheMode.AUTO : CacheMode.parse(cache.toString()),
                 bool(options, READONLY, false),
-                bool(options, XATTR, true));
+                bool(options, XATTR, true),
+                bool(options, DIRECT_WRITE, true));
     }
 
     private static Path directory(String key, String value) {

@@ -123,6 +123,42 @@ class OverlayBehaviourTest {
         }
     }
 
+    @Test
+    void cacheAutoWritesDirectFromALoneWriteOnlyOpen() throws Exception {
+        Layers layers = Layers.build();
+        Path upper = layers.upperCopy("upper");
+        Map<String, String> auto = Map.of(OverlayOptions.LOWER, layers.path("l1") + ":" + layers.path("l2"),
+                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "auto");
+        int direct = org.jvirtiofs.api.OpenReply.FOPEN_DIRECT_IO;
+        try (OverlayFilesystem fs = new OverlayFilesystem(OverlayOptions.parse(auto))) {
+            long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+            assertFalse(opened(fs, a, OpenFlags.O_RDWR).has(direct), "a read-write open may be mapped");
+            assertFalse(opened(fs, a, OpenFlags.O_RDONLY | OpenFlags.O_TRUNC).has(direct));
+            assertTrue(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "a write-only open alone");
+            OpenFlags reading = new OpenFlags(OpenFlags.O_RDONLY);
+            org.jvirtiofs.api.OpenReply reader = fs.open(ROOT, a, reading, false);
+            assertFalse(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "beside an open reader");
+            fs.release(ROOT, a, reader.handle(), reading, false, false, 0);
+            assertTrue(opened(fs, a, OpenFlags.O_WRONLY | OpenFlags.O_APPEND).has(direct), "alone again");
+            CreateReply made = fs.create(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("made"), 0644,
+                    new OpenFlags(OpenFlags.O_WRONLY), 022, false);
+            fs.release(ROOT, made.entry().nodeId(), made.open().handle(), new OpenFlags(OpenFlags.O_WRONLY), false, false, 0);
+            assertTrue(made.open().has(direct), "a file created write-only");
+        }
+        Map<String, String> off = new java.util.HashMap<>(auto);
+        off.put(OverlayOptions.DIRECT_WRITE, "false");
+        try (OverlayFilesystem fs = new OverlayFilesystem(OverlayOptions.parse(off))) {
+            long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+            assertFalse(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "direct-write=false");
+        }
+        Map<String, String> always = new java.util.HashMap<>(auto);
+        always.put(OverlayOptions.CACHE, "always");
+        try (OverlayFilesystem fs = new OverlayFilesystem(OverlayOptions.parse(always))) {
+            long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
+            assertFalse(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "cache=always keeps pages across opens");
+        }
+    }
+
     /** Opens node {@code n} with {@code flags}, releases it, and returns the reply. */
     private static org.jvirtiofs.api.OpenReply opened(OverlayFilesystem fs, long n, int flags) throws Exception {
         OpenFlags open = new OpenFlags(flags);
