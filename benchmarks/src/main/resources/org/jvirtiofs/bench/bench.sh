@@ -53,6 +53,16 @@ randio() {
   report "fio-$1" "$(awk -F';' -v f=$field '{ printf "%.3f", $f / 1000 }' /tmp/fio)"
 }
 
+# Untimed, in the guest: touch as much of its RAM as the workloads fill, then free it. A fresh
+# guest's first use of a page costs a host page fault in QEMU and in the daemon, which a VM that
+# has run a while has paid. Without this, that cost lands on whichever phase first fills the page
+# cache: a write through it, or the read after a direct write (2026-12-07: seq-read 1.5-2.1 s
+# after a direct write against 0.8-1.0 s with the pages touched first).
+if [ -z "$BENCH_ON_HOST" ]; then
+  dd if=/dev/zero of=/tmp/touch bs=1M count=$((BIG_MIB + 64)) 2>/dev/null
+  rm -f /tmp/touch
+fi
+
 for w in $WORKLOADS; do
   case $w in
     smallfiles)
@@ -67,15 +77,6 @@ for w in $WORKLOADS; do
       timed rm-rf rm -rf "$M/src"
       ;;
     bigfile)
-      # Untimed, in the guest: touch as much of its RAM as this workload fills, then free it. A
-      # fresh guest's first use of a page costs a host page fault in QEMU and in the daemon,
-      # which a VM that has run a while has paid. Without this, that cost lands on whichever
-      # phase first fills the page cache: the write through it, or the read after a direct write
-      # (2026-12-07: seq-read 1.5-2.1 s after a direct write, 0.8-1.0 s with the RAM touched).
-      if [ -z "$BENCH_ON_HOST" ]; then
-        dd if=/dev/zero of=/tmp/touch bs=1M count=$((BIG_MIB + 64)) 2>/dev/null
-        rm -f /tmp/touch
-      fi
       tool seqwrite "$M/big" "$BIG_MIB"
       drop
       tool seqread "$M/big"
