@@ -77,7 +77,7 @@ public final class CommandLine {
     private boolean posixLock = true;
     private boolean flock = true;
     private boolean zeroMessageOpen = true;
-    private boolean directWrite = true;
+    private boolean directWrite;
 
     private CommandLine() {
     }

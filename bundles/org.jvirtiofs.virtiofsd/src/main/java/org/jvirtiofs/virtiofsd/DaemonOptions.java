@@ -29,7 +29,7 @@ import java.util.Map;
  * @param zeroMessageOpen let the guest open and close files without OPEN and RELEASE where the
  *     cache mode and locks allow it (on unless {@code -o no_zero_message_open}; a jvirtiofs extension)
  * @param directWrite at cache=auto, let a write-only open's writes bypass the guest's page cache
- *     (on unless {@code -o no_direct_write}; a jvirtiofs extension)
+ *     (off unless {@code -o direct_write}; a jvirtiofs extension)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,

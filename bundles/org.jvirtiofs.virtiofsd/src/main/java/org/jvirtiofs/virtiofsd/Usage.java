@@ -41,9 +41,9 @@ final class Usage {
                                            per close of a file opened read-only; with those and
                                            cache=always the guest opens and closes files without a
                                            message, unless -o no_zero_message_open (jvirtiofs);
-                                           at cache=auto a file opened write-only is written
-                                           past the guest's page cache, unless
-                                           -o no_direct_write (jvirtiofs)
+                                           -o direct_write: at cache=auto, a file opened
+                                           write-only is written past the guest's page cache
+                                           (jvirtiofs)
               --print-capabilities         print the vhost-user backend capabilities (JSON)
               -V, --version                print the version
               -h, --help                   print this help

@@ -80,12 +80,12 @@ class CommandLineTest {
     }
 
     @Test
-    void directWritesAreOnUnlessTurnedOff() {
-        assertEquals(true, run("--fd=3", "--shared-dir=/srv").providerOptions().get("direct-write"));
-        DaemonOptions off = run("--fd=3", "-o", "source=/srv,no_direct_write");
-        assertFalse(off.directWrite());
-        assertEquals(false, off.providerOptions().get("direct-write"));
-        assertTrue(run("--fd=3", "-o", "source=/srv,no_direct_write", "-o", "direct_write").directWrite(),
+    void directWritesAreOffUnlessTurnedOn() {
+        assertEquals(false, run("--fd=3", "--shared-dir=/srv").providerOptions().get("direct-write"));
+        DaemonOptions on = run("--fd=3", "-o", "source=/srv,direct_write");
+        assertTrue(on.directWrite());
+        assertEquals(true, on.providerOptions().get("direct-write"));
+        assertFalse(run("--fd=3", "-o", "source=/srv,direct_write", "-o", "no_direct_write").directWrite(),
                 "the last word counts");
     }
 

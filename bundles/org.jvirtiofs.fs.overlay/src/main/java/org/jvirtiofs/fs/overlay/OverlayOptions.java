@@ -36,7 +36,7 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
     public static final String READONLY = FilesystemFactory.OPTION_READONLY;
     /** Option: false to refuse extended attributes; default true. */
     public static final String XATTR = "xattr";
-    /** Option: false to keep write-only opens in the guest's page cache at cache=auto; default true. */
+    /** Option: true to let write-only opens skip the guest's page cache at cache=auto; default false. */
     public static final String DIRECT_WRITE = "direct-write";
 
     /** Checks that every layer is an absolute path and no layer holds another. */
@@ -102,7 +102,7 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
                 cache == null ? CacheMode.AUTO : CacheMode.parse(cache.toString()),
                 bool(options, READONLY, false),
                 bool(options, XATTR, true),
-                bool(options, DIRECT_WRITE, true));
+                bool(options, DIRECT_WRITE, false));
     }
 
     private static Path directory(String key, String value) {

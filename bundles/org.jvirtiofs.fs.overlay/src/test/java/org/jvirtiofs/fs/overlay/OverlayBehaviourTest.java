@@ -128,7 +128,8 @@ class OverlayBehaviourTest {
         Layers layers = Layers.build();
         Path upper = layers.upperCopy("upper");
         Map<String, String> auto = Map.of(OverlayOptions.LOWER, layers.path("l1") + ":" + layers.path("l2"),
-                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "auto");
+                OverlayOptions.UPPER, upper.toString(), OverlayOptions.CACHE, "auto",
+                OverlayOptions.DIRECT_WRITE, "true");
         int direct = org.jvirtiofs.api.OpenReply.FOPEN_DIRECT_IO;
         try (OverlayFilesystem fs = new OverlayFilesystem(OverlayOptions.parse(auto))) {
             long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
@@ -146,10 +147,10 @@ class OverlayBehaviourTest {
             assertTrue(made.open().has(direct), "a file created write-only");
         }
         Map<String, String> off = new java.util.HashMap<>(auto);
-        off.put(OverlayOptions.DIRECT_WRITE, "false");
+        off.remove(OverlayOptions.DIRECT_WRITE);
         try (OverlayFilesystem fs = new OverlayFilesystem(OverlayOptions.parse(off))) {
             long a = fs.lookup(ROOT, FuseFilesystem.FUSE_ROOT_ID, FileName.of("a.txt")).nodeId();
-            assertFalse(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "direct-write=false");
+            assertFalse(opened(fs, a, OpenFlags.O_WRONLY).has(direct), "direct-write is off by default");
         }
         Map<String, String> always = new java.util.HashMap<>(auto);
         always.put(OverlayOptions.CACHE, "always");

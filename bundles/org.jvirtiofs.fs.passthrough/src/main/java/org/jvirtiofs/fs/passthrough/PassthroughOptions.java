@@ -71,8 +71,8 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
      */
     public static final String ZERO_MESSAGE_OPEN = "zero-message-open";
     /**
-     * Option: false to keep write-only opens in the guest's page cache at cache=auto; default
-     * true (used only at cache=auto, writable, without writeback).
+     * Option: true to let write-only opens skip the guest's page cache at cache=auto; default
+     * false (used only at cache=auto, writable, without writeback).
      */
     public static final String DIRECT_WRITE = "direct-write";
 
@@ -93,7 +93,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE, true, true, true, true);
+                inodeFileHandles, XattrMap.NONE, true, true, true, false);
     }
 
     /** {@code source} with every other option at its default. */
@@ -129,7 +129,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 bool(options, POSIX_LOCKS, true),
                 bool(options, FLOCK, true),
                 bool(options, ZERO_MESSAGE_OPEN, true),
-                bool(options, DIRECT_WRITE, true));
+                bool(options, DIRECT_WRITE, false));
     }
 
     /** These options, read-only. */

@@ -163,7 +163,7 @@ class FileIoTest {
 
     @Test
     void autoWritesDirectFromAWriteOnlyOpenOfAFileTheGuestHasNoOtherHandleOn() throws Exception {
-        t = new TestShare(); // cache=auto is the default
+        t = new TestShare(o -> o.withDirectWrite(true)); // cache=auto is the default
         Entry f = t.createFile(ROOT, "f", "data");
         for (OpenFlags flags : ALL_MODES) {
             boolean writeOnly = (flags.bits() & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY;
@@ -195,10 +195,12 @@ class FileIoTest {
     @Test
     void writesStayInTheGuestsPageCacheWhereDirectWritesAreOffOrWouldDefeatTheMode() throws Exception {
         java.util.Map<String, UnaryOperator<PassthroughOptions>> cases = java.util.Map.of(
-                "direct-write off", o -> o.withDirectWrite(false),
-                "cache=always, whose pages outlive the open", o -> o.withCache(CacheMode.ALWAYS).withZeroMessageOpen(false),
+                "direct-write off, the default", o -> o,
+                "cache=always, whose pages outlive the open",
+                o -> o.withCache(CacheMode.ALWAYS).withZeroMessageOpen(false).withDirectWrite(true),
                 "writeback, which caches writes in the guest", o -> new PassthroughOptions(o.source(),
-                        CacheMode.AUTO, true, false, true, o.uids(), o.gids(), false, InodeFileHandles.NEVER));
+                        CacheMode.AUTO, true, false, true, o.uids(), o.gids(), false, InodeFileHandles.NEVER)
+                        .withDirectWrite(true));
         for (var c : cases.entrySet()) {
             t = new TestShare(c.getValue());
             Entry f = t.createFile(ROOT, "f", "data");

@@ -54,8 +54,8 @@ class PassthroughOptionsTest {
         assertFalse(locks.posixLocks() || locks.flock());
         assertTrue(locks.zeroMessageOpen(), "on by default");
         assertFalse(PassthroughOptions.parse(Map.of("source", "/s", "zero-message-open", "no")).zeroMessageOpen());
-        assertTrue(locks.directWrite(), "on by default");
-        assertFalse(PassthroughOptions.parse(Map.of("source", "/s", "direct-write", "off")).directWrite());
+        assertFalse(locks.directWrite(), "off by default");
+        assertTrue(PassthroughOptions.parse(Map.of("source", "/s", "direct-write", "on")).directWrite());
     }
 
     @Test
