@@ -63,9 +63,9 @@ class HotPathAllocationTest {
             .forks(1)
             // long enough for C2 to compile the worker's loop and inline the request path,
             // which is what takes the per-request objects away (escape analysis)
-            .warmupIterations(5)
+            .warmupIterations(3)
             .warmupTime(TimeValue.seconds(1))
-            .measurementIterations(3)
+            .measurementIterations(2)
             .measurementTime(TimeValue.seconds(1))
             .addProfiler(GCProfiler.class)
             .shouldFailOnError(true)
