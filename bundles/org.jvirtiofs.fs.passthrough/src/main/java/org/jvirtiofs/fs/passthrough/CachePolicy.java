@@ -19,11 +19,13 @@ import org.jvirtiofs.api.CacheMode;
  * @param opendirFlags FOPEN_* flags for OPENDIR
  * @param keepUnchanged an OPEN adds KEEP_CACHE when the file has not changed since the guest
  *     last dropped its pages
+ * @param directWrites a lone write-only OPEN or CREATE may add FOPEN_DIRECT_IO, unless the guest
+ *     turns writeback on ({@link PassthroughOptions#writesDirect})
  */
-record CachePolicy(Duration timeout, int openFlags, int opendirFlags, boolean keepUnchanged) {
-    /** The policy for {@code mode}. */
-    static CachePolicy of(CacheMode mode) {
+record CachePolicy(Duration timeout, int openFlags, int opendirFlags, boolean keepUnchanged, boolean directWrites) {
+    /** The policy for {@code mode}; {@code directWrites} as {@link PassthroughOptions#writesDirect} says. */
+    static CachePolicy of(CacheMode mode, boolean directWrites) {
         return new CachePolicy(mode.timeout(), mode.openFlags(), mode.opendirFlags(),
-                mode == CacheMode.AUTO);
+                mode == CacheMode.AUTO, directWrites);
     }
 }

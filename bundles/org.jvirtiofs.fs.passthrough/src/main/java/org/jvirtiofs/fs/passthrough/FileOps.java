@@ -112,8 +112,8 @@ final class FileOps {
     }
 
     /**
-     * FOPEN_DIRECT_IO for a write-only open where {@link PassthroughOptions#writesDirect} allows
-     * it and the guest holds no other handle on the file. Its writes then go from the writer's
+     * FOPEN_DIRECT_IO for a write-only open where the cache policy allows it ({@link
+     * CachePolicy#directWrites}) and the guest holds no other handle on the file. Its writes then go from the writer's
      * pages to the host, as 9p's do, without the guest first copying them into its page cache:
      * pages that cache=auto's next OPEN would drop anyway, the file having changed. With no
      * other open there is no mapping of the file in the guest for those writes to leave stale
@@ -122,7 +122,7 @@ final class FileOps {
      * descriptor can neither be read nor mapped.
      */
     private int directWrite(Inode inode, int host) {
-        boolean direct = (host & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY && dir.options.writesDirect()
+        boolean direct = dir.cache.directWrites() && (host & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY
                 && !dir.writeback && inode.opens() == 0;
         return direct ? OpenReply.FOPEN_DIRECT_IO : 0;
     }

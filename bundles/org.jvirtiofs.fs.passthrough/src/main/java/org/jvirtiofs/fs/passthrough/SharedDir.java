@@ -35,7 +35,7 @@ final class SharedDir implements AutoCloseable {
 
     SharedDir(PassthroughOptions options) throws PosixException {
         this.options = options;
-        this.cache = CachePolicy.of(options.cache());
+        this.cache = CachePolicy.of(options.cache(), options.writesDirect());
         this.confinement = new Confinement();
         // the operator chose the source path, so following symlinks in it is fine
         int rootFd = Fs.openat(AtFlags.AT_FDCWD, options.source().toString(),

@@ -130,7 +130,7 @@ class FileIoTest {
         assertFalse(keeps(f), "and the change is too recent for the new stamp to count");
         assertEquals("v2", t.readAll(f.nodeId()));
         for (CacheMode mode : CacheMode.values()) {
-            assertEquals(mode == CacheMode.AUTO, CachePolicy.of(mode).keepUnchanged(), mode.toString());
+            assertEquals(mode == CacheMode.AUTO, CachePolicy.of(mode, false).keepUnchanged(), mode.toString());
         }
     }
 
