@@ -144,7 +144,7 @@ final class Workload {
             Files.copy(archive, out);
         }
         Files.delete(archive);
-        return new GuestImage(base.kernel(), initrd, base.release(), base.fsbattery());
+        return new GuestImage(base.kernel(), initrd, base.release(), base.fsbattery(), base.vmlinuz());
     }
 
     /** The same script on the host's own filesystem, with the host's busybox, benchtool and fio. */

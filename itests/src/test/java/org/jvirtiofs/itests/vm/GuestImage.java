@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
  * A bootable test guest: Debian's 6.1 kernel and a busybox initramfs carrying one test script,
  * built (and cached) by launcher/guest/build-guest.
  *
- * @param kernel the vmlinuz
+ * @param kernel what QEMU's -kernel boots: the uncompressed ELF kernel (PVH entry), which saves the
+ *     bzImage's decompression under TCG, or the bzImage where there is none
  * @param initrd the initramfs with the script as /jvfs/test.sh
  * @param release the kernel release, e.g. 6.1.0-56-amd64
  * @param fsbattery the guest's battery program, static, to run on the host for comparison
+ * @param vmlinuz the compressed bzImage, for boot loaders (a disk image's syslinux)
  */
-public record GuestImage(Path kernel, Path initrd, String release, Path fsbattery) {
+public record GuestImage(Path kernel, Path initrd, String release, Path fsbattery, Path vmlinuz) {
     private static final Path ROOT = Path.of(System.getProperty("jvirtiofs.root", "..")).toAbsolutePath().normalize();
 
     /** Builds (or finds cached) the guest for the script in the test resources. */
@@ -59,7 +61,7 @@ public record GuestImage(Path kernel, Path initrd, String release, Path fsbatter
             out.lines().filter(l -> l.contains("=")).forEach(l -> keys.put(l.substring(0, l.indexOf('=')),
                     l.substring(l.indexOf('=') + 1)));
             return new GuestImage(Path.of(keys.get("kernel")), Path.of(keys.get("initrd")), keys.get("kernel_release"),
-                    Path.of(keys.get("fsbattery")));
+                    Path.of(keys.get("fsbattery")), Path.of(keys.get("vmlinuz")));
         } finally {
             Files.deleteIfExists(err);
         }

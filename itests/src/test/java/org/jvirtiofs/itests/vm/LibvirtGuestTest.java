@@ -103,7 +103,7 @@ class LibvirtGuestTest {
                 + "echo 'written by the libvirt guest' > \"$JVFS_MNT/from-guest.txt\"\n");
         // libvirt's QEMU runs as libvirt-qemu: the boot files must be readable by it
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Path kernel = Files.copy(image.kernel(), tmp.resolve("vmlinuz"), StandardCopyOption.REPLACE_EXISTING);
+        Path kernel = Files.copy(image.kernel(), tmp.resolve("kernel"), StandardCopyOption.REPLACE_EXISTING);
         Path initrd = Files.copy(image.initrd(), tmp.resolve("initrd"), StandardCopyOption.REPLACE_EXISTING);
         Path console = tmp.resolve("console.log");
         Path xml = tmp.resolve(name + ".xml");

@@ -124,7 +124,7 @@ class VmLauncherGuestTest {
         GuestImage image = GuestImage.withScript("powerbutton.sh");
         Path disk = tmp.resolve("disk.img");
         Process build = new ProcessBuilder("bash", ROOT.resolve("launcher/guest/build-disk").toString(),
-                image.kernel().toString(), image.initrd().toString(),
+                image.vmlinuz().toString(), image.initrd().toString(),
                 "console=ttyS0 quiet panic=-1 iomem=relaxed jvfs.automount=1", disk.toString())
                 .redirectErrorStream(true).start();
         String built = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
