@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
  * With {@code -o direct_write} at cache=auto, a guest's write-only open of a file nothing else
  * holds open writes past the guest's page cache (FOPEN_DIRECT_IO), as 9p at cache=mmap does:
  * 32 MiB written by dd leave next to nothing cached, where without it ({@code -o
- * no_direct_write}, the default), or beside an open reader, they fill 32 MiB of it. What was written and appended arrives whole on the host either way.
+ * no_direct_write}, the default), or beside an open reader, they fill 32 MiB of it. What was
+ * written and appended arrives whole on the host either way.
  */
 class DirectWriteGuestTest {
     private static final int MIB_32_IN_KIB = 32 * 1024;

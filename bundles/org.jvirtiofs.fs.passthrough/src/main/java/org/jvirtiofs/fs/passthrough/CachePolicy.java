@@ -19,8 +19,9 @@ import org.jvirtiofs.api.CacheMode;
  * @param opendirFlags FOPEN_* flags for OPENDIR
  * @param keepUnchanged an OPEN adds KEEP_CACHE when the file has not changed since the guest
  *     last dropped its pages
- * @param directWrites a lone write-only OPEN or CREATE may add FOPEN_DIRECT_IO, unless the guest
- *     turns writeback on ({@link PassthroughOptions#writesDirect})
+ * @param directWrites a lone write-only OPEN or CREATE may add FOPEN_DIRECT_IO ({@link
+ *     PassthroughOptions#writesDirect}); never with writeback, which INIT grants only when the
+ *     options ask for it
  */
 record CachePolicy(Duration timeout, int openFlags, int opendirFlags, boolean keepUnchanged, boolean directWrites) {
     /** The policy for {@code mode}; {@code directWrites} as {@link PassthroughOptions#writesDirect} says. */

@@ -113,9 +113,10 @@ final class FileOps {
 
     /**
      * FOPEN_DIRECT_IO for a write-only open where the cache policy allows it ({@link
-     * CachePolicy#directWrites}) and the guest holds no other handle on the file. Its writes then go from the writer's
-     * pages to the host, as 9p's do, without the guest first copying them into its page cache:
-     * pages that cache=auto's next OPEN would drop anyway, the file having changed. With no
+     * CachePolicy#directWrites}: cache=auto, writable, no writeback asked for, and so none
+     * negotiated) and the guest holds no other handle on the file. Its writes then go from the
+     * writer's pages to the host, as 9p's do, without the guest first copying them into its page
+     * cache: pages that cache=auto's next OPEN would drop anyway, the file having changed. With no
      * other open there is no mapping of the file in the guest for those writes to leave stale
      * (Linux 6.1 does not drop cached pages on a direct write); later readers' read(2) see the
      * change through the attributes the write invalidated. Nothing is lost by it: a write-only
@@ -123,7 +124,7 @@ final class FileOps {
      */
     private int directWrite(Inode inode, int host) {
         boolean direct = dir.cache.directWrites() && (host & OpenFlags.O_ACCMODE) == OpenFlags.O_WRONLY
-                && !dir.writeback && inode.opens() == 0;
+                && inode.opens() == 0;
         return direct ? OpenReply.FOPEN_DIRECT_IO : 0;
     }
 
