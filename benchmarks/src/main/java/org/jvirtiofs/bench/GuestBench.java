@@ -183,10 +183,7 @@ public final class GuestBench {
         }
         for (int r = 0; r < settings.repeat(); r++) {
             for (String cache : settings.caches()) {
-                // interleaved, the order rotated each round: drift of the machine spreads evenly
-                List<String> order = new ArrayList<>(settings.backends());
-                java.util.Collections.rotate(order, -r);
-                for (String backend : order) {
+                for (String backend : roundOrder(settings.backends(), r)) {
                     long t0 = System.nanoTime();
                     try {
                         Map<String, Double> phases = runOnce(backend, cache, image, workload);
@@ -273,6 +270,17 @@ public final class GuestBench {
             case "auto" -> "mmap";
             default -> "none";
         };
+    }
+
+    /**
+     * The backends in the order round {@code round} (from 0) runs them: interleaved, and rotated
+     * by one each round, so that each goes first once in as many rounds as there are backends and
+     * a drift of the machine spreads evenly over them.
+     */
+    static List<String> roundOrder(List<String> backends, int round) {
+        List<String> order = new ArrayList<>(backends);
+        java.util.Collections.rotate(order, -round);
+        return order;
     }
 
     /** QEMU's C daemon spells cache=never "none" (jvirtiofsd takes both, as Rust virtiofsd does). */

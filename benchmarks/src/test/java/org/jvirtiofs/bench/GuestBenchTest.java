@@ -81,6 +81,27 @@ class GuestBenchTest {
     }
 
     @Test
+    void backendsAreInterleavedAndEachGoesFirstOnceInAsManyRounds() {
+        List<String> backends = List.of("jvirtiofs", "virtiofsd", "9p", "host");
+        assertEquals(backends, GuestBench.roundOrder(backends, 0));
+        assertEquals(List.of("virtiofsd", "9p", "host", "jvirtiofs"), GuestBench.roundOrder(backends, 1));
+        assertEquals(List.of("host", "jvirtiofs", "virtiofsd", "9p"), GuestBench.roundOrder(backends, 3));
+        assertEquals(backends, GuestBench.roundOrder(backends, 4));
+    }
+
+    @Test
+    void theTableShowsEachPhasesMedianOverTheRounds() {
+        Results r = new Results();
+        for (double[] round : new double[][] {{1.0, 4.0}, {3.0, 2.0}, {2.0, 9.0}}) {
+            r.add("auto", "jvirtiofs", Map.of("untar", round[0]));
+            r.add("auto", "virtiofsd", Map.of("untar", round[1]));
+        }
+        String table = r.markdown(GuestBench.Settings.parse("--repeat=3"), "test");
+        assertTrue(table.contains("| untar | 2.000 | 4.000 |"), table);
+        assertTrue(table.contains(" 0.50 ✓ |"), "the ratio is of the medians:\n" + table);
+    }
+
+    @Test
     void jvirtiofsLogOfWhatItsGuestsAskedIsSummed() {
         String log = "12:00:01.000 INFO  Virtiofsd - guest gone: served 1 request, 0.001 s serving them (1000 us each):"
             + " INIT 1 (1000 us)\n"
