@@ -34,6 +34,11 @@ final class Results {
         + "(\\d+) requests?, (\\d+\\.\\d+) s serving them");
     private static final Set<String> SMALL_FILES = Set.of("untar", "find", "stat-all", "read-cold", "read-warm", "rm-rf");
     private static final Set<String> SEQUENTIAL = Set.of("seq-write", "seq-read");
+    /** The backends the chart can draw, in its order, and their colours. */
+    private static final List<String> CHARTED = List.of("jvirtiofs", "9p", "host", "platform");
+    private static final Color[] COLORS = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f), new Color(0x2ca02c)};
+    /** The chart's width for one phase's bars, in pixels. */
+    private static final int GROUP = 70;
 
     private final Map<String, Map<String, Map<String, List<Double>>>> runs = new LinkedHashMap<>();
 
@@ -200,25 +205,39 @@ final class Results {
         return b.toString();
     }
 
+    /** The backends the chart draws, in its order: those of jvirtiofs, 9p, host and platform that ran. */
+    List<String> charted() {
+        List<String> charted = new ArrayList<>();
+        for (String backend : CHARTED) {
+            if (runs.values().stream().anyMatch(byBackend -> byBackend.containsKey(backend))) {
+                charted.add(backend);
+            }
+        }
+        return charted;
+    }
+
     /**
      * A bar chart per cache mode: each phase's median time relative to the C daemon's (1.0, the
-     * dashed line), for jvirtiofs, 9p and the host; a log scale, as 9p is tens of times slower.
+     * dashed line), for each of jvirtiofs, 9p, the host and the platform that ran, a phase's bars
+     * side by side above its name; a log scale, as 9p is tens of times slower.
      */
     void chart(Path png) throws IOException {
         List<String> caches = new ArrayList<>(runs.keySet());
         int maxPhases = caches.stream().mapToInt(c -> phaseNames(c).size()).max().orElse(1);
         int rowHeight = 360;
-        int width = Math.max(900, 80 + maxPhases * 70);
-        BufferedImage image = new BufferedImage(width, 40 + rowHeight * Math.max(1, caches.size()), BufferedImage.TYPE_INT_RGB);
+        int width = Math.max(900, 80 + maxPhases * GROUP);
+        BufferedImage image = new BufferedImage(width, 60 + rowHeight * Math.max(1, caches.size()), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        boolean platform = runs.values().stream().anyMatch(byBackend -> byBackend.containsKey("platform"));
-        String[] shown = platform ? new String[] {"jvirtiofs", "9p", "host", "platform"}
-            : new String[] {"jvirtiofs", "9p", "host"};
-        Color[] colors = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x7f7f7f), new Color(0x2ca02c)};
+        List<String> charted = charted();
+        String[] shown = charted.toArray(String[]::new);
+        Color[] colors = new Color[shown.length];
+        for (int i = 0; i < shown.length; i++) {
+            colors[i] = COLORS[CHARTED.indexOf(shown[i])];
+        }
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString("time relative to QEMU's C virtiofsd (1.0 = dashed line; lower is better; log scale)", 10, 18);
@@ -228,7 +247,7 @@ final class Results {
             g.setColor(Color.BLACK);
             g.drawString(shown[i], width + 11 - shown.length * 85 + i * 85, 18);
         }
-        int bar = shown.length > 3 ? 15 : 18;
+        int bar = Math.min(18, (GROUP - 10) / Math.max(1, shown.length));
         double lo = Math.log10(0.01);
         double hi = Math.log10(100);
         for (int row = 0; row < caches.size(); row++) {
@@ -247,6 +266,7 @@ final class Results {
             }
             int x = 60;
             for (String phase : phaseNames(cache)) {
+                int first = x + (GROUP - shown.length * bar) / 2;
                 double base = median(cache, "virtiofsd", phase);
                 for (int i = 0; i < shown.length; i++) {
                     double r = median(cache, shown[i], phase) / base;
@@ -254,15 +274,17 @@ final class Results {
                         int yv = y(Math.max(0.01, Math.min(100, r)), lo, hi, plotTop, plotBottom);
                         int y1 = y(1, lo, hi, plotTop, plotBottom);
                         g.setColor(colors[i]);
-                        g.fillRect(x + i * bar, Math.min(yv, y1), bar - 2, Math.max(1, Math.abs(y1 - yv)));
+                        g.fillRect(first + i * bar, Math.min(yv, y1), bar - 2, Math.max(1, Math.abs(y1 - yv)));
                     }
                 }
                 g.setColor(Color.BLACK);
                 Graphics2D rotated = (Graphics2D) g.create();
-                rotated.rotate(Math.toRadians(-40), x + 30, plotBottom + 14);
-                rotated.drawString(phase, x, plotBottom + 30);
+                // the name ends under the middle of its bars, slanting down to the left
+                int middle = x + GROUP / 2;
+                rotated.rotate(Math.toRadians(-40), middle, plotBottom + 8);
+                rotated.drawString(phase, middle - rotated.getFontMetrics().stringWidth(phase), plotBottom + 8);
                 rotated.dispose();
-                x += 70;
+                x += GROUP;
             }
             int y1 = y(1, lo, hi, plotTop, plotBottom);
             g.setColor(Color.BLACK);

@@ -102,6 +102,20 @@ class GuestBenchTest {
     }
 
     @Test
+    void theChartDrawsOnlyTheBackendsThatRan() throws Exception {
+        Results r = new Results();
+        r.add("auto", "jvirtiofs", Map.of("untar", 1.0));
+        r.add("auto", "virtiofsd", Map.of("untar", 2.0));
+        r.add("auto", "host", Map.of("untar", 0.1));
+        assertEquals(List.of("jvirtiofs", "host"), r.charted(), "no 9p in a run without it, none for the C daemon (the 1.0 line)");
+        r.add("always", "9p", Map.of("untar", 30.0));
+        assertEquals(List.of("jvirtiofs", "9p", "host"), r.charted());
+        Path png = tmp.resolve("two.png");
+        r.chart(png);
+        assertTrue(ImageIO.read(png.toFile()).getWidth() > 0);
+    }
+
+    @Test
     void jvirtiofsLogOfWhatItsGuestsAskedIsSummed() {
         String log = "12:00:01.000 INFO  Virtiofsd - guest gone: served 1 request, 0.001 s serving them (1000 us each):"
             + " INIT 1 (1000 us)\n"
