@@ -111,6 +111,25 @@ final class Results {
         return byPhase == null ? Double.NaN : median(byPhase.get(phase));
     }
 
+    /**
+     * jvirtiofs' time over the C daemon's, round by round: the n-th run of each in a cache mode
+     * came from the same round. Empty unless both ran in every round.
+     */
+    List<Double> roundRatios(String cache, String phase) {
+        Map<String, List<Double>> jvirtiofs = runs.getOrDefault(cache, Map.of()).get("jvirtiofs");
+        Map<String, List<Double>> virtiofsd = runs.getOrDefault(cache, Map.of()).get("virtiofsd");
+        List<Double> j = jvirtiofs == null ? null : jvirtiofs.get(phase);
+        List<Double> v = virtiofsd == null ? null : virtiofsd.get(phase);
+        if (j == null || v == null || j.size() != v.size()) {
+            return List.of();
+        }
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < j.size(); i++) {
+            ratios.add(j.get(i) / v.get(i));
+        }
+        return ratios;
+    }
+
     private Set<String> phaseNames(String cache) {
         Set<String> names = new LinkedHashSet<>();
         for (Map<String, List<Double>> byPhase : runs.getOrDefault(cache, Map.of()).values()) {
@@ -131,11 +150,15 @@ final class Results {
         for (String cache : runs.keySet()) {
             // the platform's column only when it ran
             boolean platform = runs.get(cache).containsKey("platform");
+            // each round's ratio too, when there were rounds to pair: the median hides their spread
+            boolean rounds = phaseNames(cache).stream().anyMatch(phase -> roundRatios(cache, phase).size() > 1);
             List<String> columns = platform ? GuestBench.BACKENDS : GuestBench.DEFAULT_BACKENDS;
             b.append("\n### cache=").append(cache).append(" (9p: cache=").append(GuestBench.ninepCache(cache))
                 .append(")\n\n| phase | ").append(String.join(" | ", columns))
                 .append(" | jvirtiofs / virtiofsd | 9p / jvirtiofs |").append(platform ? " platform / virtiofsd |" : "")
-                .append("\n|---|").append("---:|".repeat(columns.size() + (platform ? 3 : 2))).append("\n");
+                .append(rounds ? " jvirtiofs / virtiofsd by round |" : "")
+                .append("\n|---|").append("---:|".repeat(columns.size() + (platform ? 3 : 2) + (rounds ? 1 : 0)))
+                .append("\n");
             for (String phase : phaseNames(cache)) {
                 double j = median(cache, "jvirtiofs", phase);
                 double v = median(cache, "virtiofsd", phase);
@@ -154,6 +177,10 @@ final class Results {
                 if (platform) {
                     b.append(" ").append(targetRatio(median(cache, "platform", phase) / v)).append(" |");
                 }
+                if (rounds) {
+                    b.append(" ").append(String.join(", ", roundRatios(cache, phase).stream().map(Results::ratio).toList()))
+                        .append(" |");
+                }
                 b.append("\n");
             }
             for (String other : NOT_TIMES) {
@@ -171,7 +198,7 @@ final class Results {
                     b.append(" | ").append(Double.isNaN(m) ? ""
                         : String.format(Locale.ROOT, other.equals("requests") ? "%.0f" : "%.2f", m));
                 }
-                b.append(platform ? " | | | |\n" : " | | |\n");
+                b.append(" |".repeat(3 + (platform ? 1 : 0) + (rounds ? 1 : 0))).append("\n");
             }
         }
         b.append("\n✓ in the virtiofsd column: jvirtiofs takes at most ").append(TARGET_RATIO)

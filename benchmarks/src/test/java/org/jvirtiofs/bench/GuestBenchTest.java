@@ -99,6 +99,32 @@ class GuestBenchTest {
         String table = r.markdown(GuestBench.Settings.parse("--repeat=3"), "test");
         assertTrue(table.contains("| untar | 2.000 | 4.000 |"), table);
         assertTrue(table.contains(" 0.50 ✓ |"), "the ratio is of the medians:\n" + table);
+        assertTrue(table.contains(" 0.50 ✓ |  | 0.25, 1.50, 0.22 |\n"), "and each round's ratio beside it:\n" + table);
+        assertEveryRowHasTheHeadersCells(table);
+    }
+
+    @Test
+    void aSingleRoundHasNoColumnOfRounds() {
+        Results r = new Results();
+        r.add("auto", "jvirtiofs", Map.of("untar", 1.0));
+        r.add("auto", "virtiofsd", Map.of("untar", 2.0));
+        String table = r.markdown(GuestBench.Settings.parse("--repeat=1"), "test");
+        assertFalse(table.contains("by round"), table);
+        assertEveryRowHasTheHeadersCells(table);
+    }
+
+    /** Each table's rows, the rows under it included (socket, memory, CPU), have its header's cells. */
+    private static void assertEveryRowHasTheHeadersCells(String markdown) {
+        int cells = -1;
+        for (String line : markdown.split("\n")) {
+            if (!line.startsWith("|")) {
+                cells = -1;
+            } else if (cells < 0) {
+                cells = line.split("\\|", -1).length;
+            } else {
+                assertEquals(cells, line.split("\\|", -1).length, "cells of " + line + " in\n" + markdown);
+            }
+        }
     }
 
     @Test
