@@ -1,5 +1,9 @@
 package org.jvirtiofs.posix.runtime;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.jvirtiofs.posix.Errno;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
@@ -13,8 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Prepares the process for serving large trees when the platform starts: loads the native
  * libraries once (so a broken native setup fails here, loudly, not on a guest's first request)
- * and raises the soft limit on open files to the hard limit, since a share of 100k files holds
- * many descriptors. Only the libc calls a daemon makes before its socket are bound here
+ * and raises the limit on open files, since a share holds a descriptor for each file the guest
+ * knows: both limits to a million (what QEMU's and the Rust virtiofsd ask for), or the kernel's
+ * ceiling {@code fs.nr_open} if lower, where the process may raise its hard limit
+ * (CAP_SYS_RESOURCE); else the soft limit to the hard one. Only the libc calls a daemon makes before its socket are bound here
  * ({@link Native#early()}); the rest of libc's binding and jnr-posix's are made on a thread of
  * its own: nothing before the socket needs them, and making them takes about 0.3 s, which the
  * socket then does not wait for. A call that needs one first waits for it.
@@ -22,6 +28,10 @@ import org.slf4j.LoggerFactory;
 @Component(immediate = true, service = NativeRuntime.class)
 public final class NativeRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+
+    /** The open-files limit a daemon asks for, as QEMU's and the Rust virtiofsd do. */
+    static final long WANTED_OPEN_FILES = 1_000_000;
+    private static final Path NR_OPEN = Path.of("/proc/sys/fs/nr_open");
 
     /** How long a stop waits for the bindings to be made. */
     private static final long LOADER_WAIT_MS = 30_000;
@@ -74,13 +84,51 @@ public final class NativeRuntime {
         return openFiles;
     }
 
-    /** Sets the soft RLIMIT_NOFILE to the hard one; returns the limit now in force. */
+    /**
+     * Raises RLIMIT_NOFILE to {@link #wantedOpenFiles} if the process may raise its hard limit,
+     * else the soft limit to the hard one; returns the limit now in force.
+     */
     static Rlimit raiseOpenFileLimit() throws PosixException {
         Rlimit now = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        long wanted = wantedOpenFiles(now, nrOpen());
+        if (wanted != now.max()) {
+            Rlimit raised = new Rlimit(wanted, wanted);
+            try {
+                ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, raised);
+                return raised;
+            } catch (PosixException e) {
+                if (e.errno() != Errno.EPERM && e.errno() != Errno.EINVAL) {
+                    throw e;
+                }
+                // no CAP_SYS_RESOURCE (or a ceiling lower than /proc said): the hard limit stays
+                LOG.debug("the open files limit stays at most {}: {}", now.max(), e.getMessage());
+            }
+        }
         if (now.cur() != now.max()) {
             now = new Rlimit(now.max(), now.max());
             ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, now);
         }
         return now;
+    }
+
+    /**
+     * The hard limit to ask for: {@link #WANTED_OPEN_FILES}, or the kernel's ceiling
+     * {@code nrOpen} if lower; never lower than {@code now}'s hard limit.
+     */
+    static long wantedOpenFiles(Rlimit now, long nrOpen) {
+        if (now.max() == Rlimit.INFINITY) {
+            return Rlimit.INFINITY;
+        }
+        long ceiling = nrOpen > 0 ? Math.min(WANTED_OPEN_FILES, nrOpen) : WANTED_OPEN_FILES;
+        return Math.max(now.max(), ceiling);
+    }
+
+    /** The kernel's ceiling on a process's open-files limit ({@code fs.nr_open}); 0 if unknown. */
+    private static long nrOpen() {
+        try {
+            return Long.parseLong(Files.readString(NR_OPEN).trim());
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
     }
 }

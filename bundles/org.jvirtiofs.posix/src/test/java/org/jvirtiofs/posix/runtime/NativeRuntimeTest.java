@@ -2,24 +2,49 @@ package org.jvirtiofs.posix.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
 import org.junit.jupiter.api.Test;
 
 class NativeRuntimeTest {
+    /**
+     * Where the process may not raise its hard limit (no CAP_SYS_RESOURCE, as on the machines
+     * this suite runs on) the soft limit goes up to the hard one; where it may, both go up to
+     * what {@link NativeRuntime#wantedOpenFiles} says.
+     */
     @Test
-    void activationRaisesTheSoftOpenFileLimitToTheHardLimit() throws Exception {
+    void activationRaisesTheOpenFileLimit() throws Exception {
         Rlimit before = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
         ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, new Rlimit(Math.min(before.max(), 256), before.max()));
         try {
-            new NativeRuntime().activate();
+            NativeRuntime runtime = new NativeRuntime();
+            runtime.activate();
             Rlimit after = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
-            assertEquals(before.max(), after.cur());
-            assertEquals(before.max(), after.max());
+            assertEquals(after.max(), after.cur(), "soft at the hard limit");
+            long nrOpen = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).trim());
+            long wanted = NativeRuntime.wantedOpenFiles(before, nrOpen);
+            assertTrue(after.max() == before.max() || after.max() == wanted, "hard limit " + after.max()
+                + ": kept at " + before.max() + " or raised to " + wanted);
+            assertEquals(after, runtime.openFiles());
+            runtime.deactivate();
         } finally {
             ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
         }
+    }
+
+    @Test
+    void theWantedLimitIsAMillionOrTheKernelsCeilingAndNeverLower() {
+        assertEquals(1_000_000, NativeRuntime.wantedOpenFiles(new Rlimit(1024, 20_000), 1_048_576));
+        assertEquals(500_000, NativeRuntime.wantedOpenFiles(new Rlimit(1024, 20_000), 500_000));
+        assertEquals(2_000_000, NativeRuntime.wantedOpenFiles(new Rlimit(1024, 2_000_000), 4_000_000),
+            "a higher hard limit stays");
+        assertEquals(1_000_000, NativeRuntime.wantedOpenFiles(new Rlimit(1024, 20_000), 0), "nr_open unknown");
+        assertEquals(Rlimit.INFINITY, NativeRuntime.wantedOpenFiles(new Rlimit(1024, Rlimit.INFINITY), 1_048_576));
     }
 
     @Test
