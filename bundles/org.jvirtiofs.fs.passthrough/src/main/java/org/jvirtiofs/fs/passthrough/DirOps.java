@@ -126,7 +126,10 @@ final class DirOps {
         }
         try {
             return dir.lookup(parent, name.toByteArray());
-        } catch (FsException | PosixException e) {
+        } catch (PosixException e) {
+            DescriptorShortage.check(e); // the guest's lookup of it will fail with the same errno
+            return Entry.negative(Duration.ZERO);
+        } catch (FsException e) {
             return Entry.negative(Duration.ZERO);
         }
     }

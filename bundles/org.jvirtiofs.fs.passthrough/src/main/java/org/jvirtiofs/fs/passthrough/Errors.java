@@ -8,8 +8,17 @@ final class Errors {
     private Errors() {
     }
 
-    /** The guest's view of a failed host call: its errno, unchanged. */
+    /** Loads what {@link #fs} needs, while descriptors are still to be had: call when a share starts. */
+    static void prepare() {
+        DescriptorShortage.prepare();
+    }
+
+    /**
+     * The guest's view of a failed host call: its errno, unchanged. Running out of descriptors is
+     * also said in the log ({@link DescriptorShortage}), since the guest cannot tell why.
+     */
     static FsException fs(PosixException e) {
+        DescriptorShortage.check(e);
         return FsException.of(e.errno());
     }
 }

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +88,37 @@ class NamespaceTest {
         assertEquals(0440, b.attr().mode() & 07777);
         t.fs.forget(t.ctx, a.nodeId(), 1);
         assertEquals(2, t.fs.nodeCount(), "the second lookup was counted");
+    }
+
+    /**
+     * Out of descriptors, the guest only sees EMFILE: the log says why and what to do, once a
+     * minute however often it happens, counting the times in between.
+     */
+    @Test
+    void runningOutOfDescriptorsIsExplainedInTheLogOnceAMinute() throws Exception {
+        Files.writeString(t.source.resolve("a"), "x");
+        Files.writeString(t.source.resolve("b"), "y");
+        DescriptorShortage.reset();
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try {
+            TestShare.atTheOpenFileLimit(() -> {
+                assertErrno(Errno.EMFILE, () -> t.lookup(ROOT, "a"));
+                assertErrno(Errno.EMFILE, () -> t.lookup(ROOT, "b"));
+                return null;
+            });
+        } finally {
+            System.setErr(err);
+            DescriptorShortage.reset();
+        }
+        String said = log.toString(StandardCharsets.UTF_8);
+        assertEquals(1, said.split("out of file descriptors", -1).length - 1, "one warning for both:\n" + said);
+        assertTrue(said.contains("WARN"), said);
+        assertTrue(said.contains("(EMFILE: "), said);
+        assertTrue(said.contains("1 time(s) since the last warning"), said);
+        assertTrue(said.contains("the open-files limit, "), said);
+        assertTrue(said.contains("inode-file-handles=prefer"), said);
     }
 
     /**
