@@ -62,12 +62,12 @@ final class DescriptorShortage {
         } catch (PosixException | RuntimeException unknown) {
             limit = "unknown";
         }
-        LOG.warn("out of file descriptors ({}: {}), {} time(s) since the last warning: the guest gets 'Too many"
+        LOG.warn("out of file descriptors ({}), {}: the guest gets 'Too many"
                 + " open files' for files it has not looked up yet. Each file and directory a guest holds keeps an"
                 + " O_PATH descriptor here, so a guest can hold about as many as the open-files limit, {} for this"
                 + " process{}. Raise the limit (ulimit -n; systemd's LimitNOFILE=), or serve the share with"
                 + " inode-file-handles=prefer, which keeps file handles instead (needs CAP_DAC_READ_SEARCH)",
-                Errno.name(errno), e.getMessage(), times, limit,
+                e.getMessage(), next == NONE_YET ? "the first time" : times + " time(s) since the last warning", limit,
                 errno == Errno.ENFILE ? ", or the system's (fs.file-max), which this one reached" : "");
     }
 
