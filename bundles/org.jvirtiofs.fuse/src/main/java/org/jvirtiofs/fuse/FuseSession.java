@@ -176,6 +176,12 @@ public final class FuseSession {
             log.bug(h.opcode(), e);
             errno = Errno.EIO;
             return noReply ? 0 : out.finishError(h.unique(), errno);
+        } catch (OutOfMemoryError e) {
+            // a heap filled by what the guest holds (an inode per file it knows): this request
+            // fails, the session and the queue stay up, and the guest's FORGETs make room again
+            errno = Errno.ENOMEM;
+            log.outOfMemory(h.opcode());
+            return noReply ? 0 : out.finishError(h.unique(), errno);
         } finally {
             observe(h, errno, System.nanoTime() - start, length);
         }

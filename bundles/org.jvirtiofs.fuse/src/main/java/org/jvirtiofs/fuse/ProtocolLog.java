@@ -3,6 +3,7 @@ package org.jvirtiofs.fuse;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,13 @@ final class ProtocolLog {
     /** Distinct provider failure sites remembered (each logged once with its stack). */
     private static final int MAX_BUG_SITES = 1024;
 
+    /** How often a full heap is said in the log: once a minute at most. */
+    private static final long OUT_OF_MEMORY_EVERY_NANOS = 60_000_000_000L;
+
     private final AtomicInteger badRequests = new AtomicInteger();
+    private final AtomicLong outOfMemory = new AtomicLong();
+    /** When the next such line may come (System.nanoTime); {@link Long#MIN_VALUE} before the first. */
+    private final AtomicLong nextOutOfMemoryLog = new AtomicLong(Long.MIN_VALUE);
     private final Set<String> bugSites = ConcurrentHashMap.newKeySet();
     private final RequestObserver observer;
 
@@ -42,6 +49,29 @@ final class ProtocolLog {
     /** Input too short to hold even an opcode and unique: nothing to name, nothing to answer. */
     void fragment(int bytes) {
         badRequest("only " + bytes + " readable bytes", 0, 0);
+    }
+
+    /**
+     * A request that found the heap full, replied ENOMEM: one line a minute at most, no stack
+     * (there may be no room to make one), and nothing at all if even that cannot be said.
+     */
+    void outOfMemory(int opcode) {
+        long times = outOfMemory.incrementAndGet();
+        long next = nextOutOfMemoryLog.get();
+        long now = System.nanoTime();
+        if (next != Long.MIN_VALUE && now - next < 0
+                || !nextOutOfMemoryLog.compareAndSet(next, now + OUT_OF_MEMORY_EVERY_NANOS)) {
+            return;
+        }
+        outOfMemory.addAndGet(-times);
+        try {
+            LOG.error("FUSE {} failed: the daemon's heap is full (OutOfMemoryError), replying ENOMEM ({} request(s)"
+                    + " since the last such line). The session goes on, and requests succeed again once the guest"
+                    + " forgets files; a guest that holds this many files needs a larger heap"
+                    + " (JVIRTIOFS_JAVA_OPTS=-Xmx...)", FuseOpcode.name(opcode), times);
+        } catch (OutOfMemoryError stillFull) {
+            // said next time
+        }
     }
 
     /** A RuntimeException out of the provider or the session: stack once per class and site; the observer hears of each. */
