@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * and raises the limit on open files, since a share holds a descriptor for each file the guest
  * knows: both limits to a million (what QEMU's and the Rust virtiofsd ask for), or the kernel's
  * ceiling {@code fs.nr_open} if lower, where the process may raise its hard limit
- * (CAP_SYS_RESOURCE); else the soft limit to the hard one. Only the libc calls a daemon makes before its socket are bound here
+ * (CAP_SYS_RESOURCE); else the soft limit to the hard one. Only the libc calls a daemon makes
+ * before its socket are bound here
  * ({@link Native#early()}); the rest of libc's binding and jnr-posix's are made on a thread of
  * its own: nothing before the socket needs them, and making them takes about 0.3 s, which the
  * socket then does not wait for. A call that needs one first waits for it.
