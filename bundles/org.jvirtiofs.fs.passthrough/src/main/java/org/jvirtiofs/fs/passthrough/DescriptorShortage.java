@@ -55,20 +55,23 @@ final class DescriptorShortage {
             return;
         }
         SINCE.addAndGet(-times);
-        String limit;
-        try {
-            Rlimit nofile = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
-            limit = nofile.cur() == Rlimit.INFINITY ? "unlimited" : String.valueOf(nofile.cur());
-        } catch (PosixException | RuntimeException unknown) {
-            limit = "unknown";
-        }
         LOG.warn("out of file descriptors ({}), {}: the guest gets 'Too many"
                 + " open files' for files it has not looked up yet. Each file and directory a guest holds keeps an"
                 + " O_PATH descriptor here, so a guest can hold about as many as the open-files limit, {} for this"
                 + " process{}. Raise the limit (ulimit -n; systemd's LimitNOFILE=), or serve the share with"
                 + " inode-file-handles=prefer, which keeps file handles instead (needs CAP_DAC_READ_SEARCH)",
-                e.getMessage(), next == NONE_YET ? "the first time" : times + " time(s) since the last warning", limit,
+                e.getMessage(), next == NONE_YET ? "the first time" : times + " time(s) since the last warning", limit(),
                 errno == Errno.ENFILE ? ", or the system's (fs.file-max), which this one reached" : "");
+    }
+
+    /** The process's open-files limit now (the soft one), as the log says it. */
+    static String limit() {
+        try {
+            Rlimit nofile = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+            return nofile.cur() == Rlimit.INFINITY ? "unlimited" : String.valueOf(nofile.cur());
+        } catch (PosixException | RuntimeException unknown) {
+            return "unknown";
+        }
     }
 
     /** Forgets earlier warnings, so that the next shortage warns at once (tests). */

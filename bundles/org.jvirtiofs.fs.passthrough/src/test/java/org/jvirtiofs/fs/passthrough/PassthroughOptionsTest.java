@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -90,6 +93,28 @@ class PassthroughOptionsTest {
         try (FuseFilesystem fs = factory.create(Map.of("source", base.toString()))) {
             assertTrue(fs.lookup(org.jvirtiofs.api.Context.KERNEL, FuseFilesystem.FUSE_ROOT_ID,
                     org.jvirtiofs.api.FileName.of("file")).attr().isRegularFile());
+        }
+    }
+
+    /** A share keeping a descriptor per inode says at start how many the limit lets a guest hold. */
+    @Test
+    void theStartLineNamesTheOpenFilesLimitWhereInodesKeepDescriptors() throws Exception {
+        Path base = TestShare.newBase();
+        String withFds = startLine(Map.of("source", base.toString()));
+        assertTrue(withFds.contains(", open-files limit " + DescriptorShortage.limit()
+                + " (about as many files as a guest can hold)"), withFds);
+        String withHandles = startLine(Map.of("source", base.toString(), "inode-file-handles", "prefer"));
+        assertFalse(withHandles.contains("open-files limit"), withHandles);
+    }
+
+    private static String startLine(Map<String, ?> options) throws Exception {
+        PrintStream err = System.err;
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(log, true, StandardCharsets.UTF_8));
+        try (FuseFilesystem fs = new PassthroughFilesystemFactory().create(options)) {
+            return log.toString(StandardCharsets.UTF_8);
+        } finally {
+            System.setErr(err);
         }
     }
 }
