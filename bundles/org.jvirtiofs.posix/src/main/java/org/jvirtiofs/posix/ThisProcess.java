@@ -38,6 +38,19 @@ public final class ThisProcess {
         return Native.libc().setfsgid(fsgid);
     }
 
+    /**
+     * The soft open-files limit now, as a log line says it: a number, "unlimited", or "unknown"
+     * if it cannot be read.
+     */
+    public static String openFilesLimit() {
+        try {
+            Rlimit nofile = getrlimit(Rlimit.RLIMIT_NOFILE);
+            return nofile.cur() == Rlimit.INFINITY ? "unlimited" : String.valueOf(nofile.cur());
+        } catch (PosixException | RuntimeException unknown) {
+            return "unknown";
+        }
+    }
+
     /** getrlimit(2), e.g. of {@link Rlimit#RLIMIT_NOFILE}. */
     public static Rlimit getrlimit(int resource) throws PosixException {
         Scratch scratch = Scratch.get();

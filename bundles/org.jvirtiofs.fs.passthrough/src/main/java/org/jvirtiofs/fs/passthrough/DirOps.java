@@ -126,10 +126,7 @@ final class DirOps {
         }
         try {
             return dir.lookup(parent, name.toByteArray());
-        } catch (PosixException e) {
-            DescriptorShortage.check(e); // the guest's lookup of it will fail with the same errno
-            return Entry.negative(Duration.ZERO);
-        } catch (FsException e) {
+        } catch (FsException | PosixException e) {
             return Entry.negative(Duration.ZERO);
         }
     }

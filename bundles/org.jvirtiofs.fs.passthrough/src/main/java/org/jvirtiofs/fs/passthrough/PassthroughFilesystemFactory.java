@@ -8,6 +8,7 @@ import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.api.Handover;
+import org.jvirtiofs.posix.ThisProcess;
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class PassthroughFilesystemFactory implements FilesystemFactory {
                 o.inodeFileHandles().optionValue(), o.announceSubmounts(), o.posixLocks(), o.flock(),
                 // each inode the guest holds keeps a descriptor: say how many it can hold
                 o.inodeFileHandles() == InodeFileHandles.NEVER
-                        ? ", open-files limit " + DescriptorShortage.limit() + " (about as many files as a guest can hold)"
+                        ? ", open-files limit " + ThisProcess.openFilesLimit() + " (about as many files as a guest can hold)"
                         : "");
         return new PassthroughFilesystem(o);
     }

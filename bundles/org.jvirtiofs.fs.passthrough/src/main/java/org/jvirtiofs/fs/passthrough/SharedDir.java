@@ -37,7 +37,6 @@ final class SharedDir implements AutoCloseable {
         this.options = options;
         this.cache = CachePolicy.of(options.cache(), options.writesDirect());
         this.confinement = new Confinement();
-        Errors.prepare();
         // the operator chose the source path, so following symlinks in it is fine
         int rootFd = Fs.openat(AtFlags.AT_FDCWD, options.source().toString(),
                 OpenFlags.O_PATH | OpenFlags.O_DIRECTORY | OpenFlags.O_CLOEXEC, 0);

@@ -21,6 +21,7 @@ import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FileMode;
 import org.jvirtiofs.api.FileName;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.posix.jnr.DescriptorShortage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -16,6 +16,7 @@ import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FilesystemFactory;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.posix.ThisProcess;
 import org.junit.jupiter.api.Test;
 
 /** Options parsing and the factory: defaults, typed values, clear errors. */
@@ -101,7 +102,7 @@ class PassthroughOptionsTest {
     void theStartLineNamesTheOpenFilesLimitWhereInodesKeepDescriptors() throws Exception {
         Path base = TestShare.newBase();
         String withFds = startLine(Map.of("source", base.toString()));
-        assertTrue(withFds.contains(", open-files limit " + DescriptorShortage.limit()
+        assertTrue(withFds.contains(", open-files limit " + ThisProcess.openFilesLimit()
                 + " (about as many files as a guest can hold)"), withFds);
         String withHandles = startLine(Map.of("source", base.toString(), "inode-file-handles", "prefer"));
         assertFalse(withHandles.contains("open-files limit"), withHandles);

@@ -28,6 +28,10 @@ public final class Native {
     private static final Runtime RUNTIME = Runtime.getRuntime(EARLY);
     private static final MemoryIO MEMORY = MemoryIO.getInstance();
 
+    static {
+        DescriptorShortage.load(); // now: at the open-files limit its class file could not be opened
+    }
+
     private Native() {
     }
 
@@ -68,14 +72,22 @@ public final class Native {
         return LastError.getLastError(RUNTIME);
     }
 
-    /** An exception for the call that just failed on this thread. */
+    /**
+     * An exception for the call that just failed on this thread. Running out of descriptors is
+     * also said in the log ({@link DescriptorShortage}), since the guest cannot tell why.
+     */
     public static PosixException error(String call, String detail) {
-        return new PosixException(errno(), call, detail);
+        return checked(new PosixException(errno(), call, detail));
     }
 
     /** An exception for a failed call on a descriptor. */
     public static PosixException error(String call, int fd) {
-        return new PosixException(errno(), call, Integer.toString(fd));
+        return checked(new PosixException(errno(), call, Integer.toString(fd)));
+    }
+
+    private static PosixException checked(PosixException e) {
+        DescriptorShortage.check(e);
+        return e;
     }
 
     /** Throws IllegalArgumentException unless the buffer is direct: native calls use its memory in place. */
