@@ -107,8 +107,13 @@ final class Results {
     }
 
     private double median(String cache, String backend, String phase) {
+        return median(values(cache, backend, phase));
+    }
+
+    /** A backend's runs of a phase in a cache mode, in run order; null if it has none. */
+    private List<Double> values(String cache, String backend, String phase) {
         Map<String, List<Double>> byPhase = runs.getOrDefault(cache, Map.of()).get(backend);
-        return byPhase == null ? Double.NaN : median(byPhase.get(phase));
+        return byPhase == null ? null : byPhase.get(phase);
     }
 
     /**
@@ -116,10 +121,8 @@ final class Results {
      * came from the same round. Empty unless both ran in every round.
      */
     List<Double> roundRatios(String cache, String phase) {
-        Map<String, List<Double>> jvirtiofs = runs.getOrDefault(cache, Map.of()).get("jvirtiofs");
-        Map<String, List<Double>> virtiofsd = runs.getOrDefault(cache, Map.of()).get("virtiofsd");
-        List<Double> j = jvirtiofs == null ? null : jvirtiofs.get(phase);
-        List<Double> v = virtiofsd == null ? null : virtiofsd.get(phase);
+        List<Double> j = values(cache, "jvirtiofs", phase);
+        List<Double> v = values(cache, "virtiofsd", phase);
         if (j == null || v == null || j.size() != v.size()) {
             return List.of();
         }
@@ -259,17 +262,12 @@ final class Results {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, image.getWidth(), image.getHeight());
-        List<String> charted = charted();
-        String[] shown = charted.toArray(String[]::new);
-        Color[] colors = new Color[shown.length];
-        for (int i = 0; i < shown.length; i++) {
-            colors[i] = COLORS[CHARTED.indexOf(shown[i])];
-        }
+        String[] shown = charted().toArray(String[]::new);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         g.setColor(Color.BLACK);
         g.drawString("time relative to QEMU's C virtiofsd (1.0 = dashed line; lower is better; log scale)", 10, 18);
         for (int i = 0; i < shown.length; i++) {
-            g.setColor(colors[i]);
+            g.setColor(COLORS[CHARTED.indexOf(shown[i])]);
             g.fillRect(width - 5 - shown.length * 85 + i * 85, 8, 12, 12);
             g.setColor(Color.BLACK);
             g.drawString(shown[i], width + 11 - shown.length * 85 + i * 85, 18);
@@ -300,7 +298,7 @@ final class Results {
                     if (!Double.isNaN(r) && r > 0 && !Double.isInfinite(r)) {
                         int yv = y(Math.max(0.01, Math.min(100, r)), lo, hi, plotTop, plotBottom);
                         int y1 = y(1, lo, hi, plotTop, plotBottom);
-                        g.setColor(colors[i]);
+                        g.setColor(COLORS[CHARTED.indexOf(shown[i])]);
                         g.fillRect(first + i * bar, Math.min(yv, y1), bar - 2, Math.max(1, Math.abs(y1 - yv)));
                     }
                 }
