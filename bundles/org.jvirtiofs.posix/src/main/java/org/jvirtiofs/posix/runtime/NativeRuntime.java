@@ -124,11 +124,16 @@ public final class NativeRuntime {
         return Math.max(now.max(), ceiling);
     }
 
-    /** The kernel's ceiling on a process's open-files limit ({@code fs.nr_open}); 0 if unknown. */
-    private static long nrOpen() {
+    /**
+     * The kernel's ceiling on a process's open-files limit ({@code fs.nr_open}); 0 if unknown.
+     * Read through a buffer: a sysctl file gives nothing to a read past its start, and
+     * {@code Files.readString} of a file whose size says 0 reads one byte first, then the rest
+     * from there (it read 1 for 1048576).
+     */
+    static long nrOpen() {
         try {
-            return Long.parseLong(Files.readString(NR_OPEN).trim());
-        } catch (IOException | NumberFormatException e) {
+            return Long.parseLong(Files.readAllLines(NR_OPEN).get(0).strip());
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return 0;
         }
     }

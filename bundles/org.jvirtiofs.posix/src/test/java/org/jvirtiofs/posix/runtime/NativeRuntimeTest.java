@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,7 +27,7 @@ class NativeRuntimeTest {
             runtime.activate();
             Rlimit after = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
             assertEquals(after.max(), after.cur(), "soft at the hard limit");
-            long nrOpen = Long.parseLong(Files.readString(Path.of("/proc/sys/fs/nr_open")).trim());
+            long nrOpen = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0));
             long wanted = NativeRuntime.wantedOpenFiles(before, nrOpen);
             assertTrue(after.max() == before.max() || after.max() == wanted, "hard limit " + after.max()
                 + ": kept at " + before.max() + " or raised to " + wanted);
@@ -45,6 +46,16 @@ class NativeRuntimeTest {
             "a higher hard limit stays");
         assertEquals(1_000_000, NativeRuntime.wantedOpenFiles(new Rlimit(1024, 20_000), 0), "nr_open unknown");
         assertEquals(Rlimit.INFINITY, NativeRuntime.wantedOpenFiles(new Rlimit(1024, Rlimit.INFINITY), 1_048_576));
+    }
+
+    /** All of fs.nr_open: until 2026-12-07 it read as 1, and no limit was ever raised above the hard one. */
+    @Test
+    void theKernelsCeilingIsReadWhole() throws Exception {
+        Process cat = new ProcessBuilder("cat", "/proc/sys/fs/nr_open").start();
+        long byCat = Long.parseLong(new String(cat.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip());
+        assertEquals(0, cat.waitFor());
+        assertEquals(byCat, NativeRuntime.nrOpen());
+        assertTrue(byCat >= 1024, "fs.nr_open " + byCat);
     }
 
     @Test
