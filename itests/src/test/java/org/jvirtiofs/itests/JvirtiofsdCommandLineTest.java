@@ -109,6 +109,59 @@ class JvirtiofsdCommandLineTest {
         assertTrue(nices.stream().allMatch(n -> n == 19), "the training's nice values: " + nices);
     }
 
+    /**
+     * --rlimit-nofile as in the Rust virtiofsd: N sets both limits to N (where the daemon would
+     * otherwise raise them), 0 keeps those the daemon was started with, and a limit the kernel
+     * cannot give is one clear line and exit status 1, before any socket.
+     */
+    @Test
+    void rlimitNofileSetsTheOpenFilesLimit(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        assertEquals("4096 4096", openFilesOfADaemonServing(tmp, "", "--rlimit-nofile=4096"));
+        assertEquals("3000 3000", openFilesOfADaemonServing(tmp, "ulimit -n 3000; ", "--rlimit-nofile", "0"));
+
+        long nrOpen = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0));
+        Path socket = tmp.resolve("refused.sock");
+        Run refused = jvirtiofsd("--socket-path=" + socket, "--shared-dir=" + src, "--rlimit-nofile=" + (nrOpen + 1));
+        assertEquals(1, refused.exitCode(), refused.stderr());
+        assertEquals("jvirtiofsd: --rlimit-nofile=" + (nrOpen + 1) + ": cannot set the open-files limit: "
+                + "setrlimit(\"RLIMIT_NOFILE " + (nrOpen + 1) + ": above the kernel's ceiling, fs.nr_open = " + nrOpen
+                + "\"): EINVAL (Invalid argument)", refused.stderr().strip());
+        assertFalse(Files.exists(socket), "a socket though the limit was refused");
+    }
+
+    /**
+     * The soft and hard open-files limit ({@code /proc/PID/limits}) of a jvirtiofsd started by
+     * bash after {@code shell} with {@code options}, once its socket is there, as its share's
+     * start line says them too.
+     */
+    private static String openFilesOfADaemonServing(Path tmp, String shell, String... options) throws Exception {
+        Path socket = tmp.resolve("limits.sock");
+        Path log = tmp.resolve("limits.log");
+        Files.deleteIfExists(socket);
+        String command = shell + "exec /bin/bash " + ROOT.resolve("bin/jvirtiofsd") + " --socket-path=" + socket
+                + " --shared-dir=" + tmp.resolve("src") + " --warm-up=0 " + String.join(" ", options);
+        Process daemon = new ProcessBuilder("/bin/bash", "-c", command).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start(); // bash execs into the JVM: the same process
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket)) {
+                assertTrue(daemon.isAlive(), "the daemon ended before its socket: " + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "no socket after 30 s");
+                Thread.sleep(20);
+            }
+            String limits = Files.readAllLines(Path.of("/proc/" + daemon.pid() + "/limits")).stream()
+                    .filter(l -> l.startsWith("Max open files")).findFirst().orElseThrow()
+                    .substring("Max open files".length()).strip().replaceAll(" +files$", "").replaceAll(" +", " ");
+            String soft = limits.substring(0, limits.indexOf(' '));
+            assertTrue(Files.readString(log).contains("open-files limit " + soft + " "), Files.readString(log));
+            return limits;
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");
+        }
+    }
+
     private static List<String> trainingsIn(Path dir) throws Exception {
         try (var files = Files.list(dir)) {
             return files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("jvirtiofs-cds.")).toList();

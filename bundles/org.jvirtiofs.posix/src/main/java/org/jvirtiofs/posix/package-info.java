@@ -6,5 +6,5 @@
  * How the calls reach the kernel (jnr-ffi and jnr-posix today) stays inside this bundle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.5.0")
+@org.osgi.annotation.versioning.Version("0.6.0")
 package org.jvirtiofs.posix;

@@ -67,6 +67,7 @@ public final class CommandLine {
     private String translateGid;
     private String xattrmap;
     private String inodeFileHandles = "never";
+    private long rlimitNofile = -1;
     private boolean announceSubmounts;
     private boolean writeback;
     private String logLevel = "info";
@@ -152,7 +153,8 @@ public final class CommandLine {
             case "--provider" -> provider = required(name, value);
             case "--warm-up" -> warmUpSeconds = number(name, value, 0, 3600);
             case "--sandbox" -> sandbox(value);
-            case "--seccomp", "--modcaps", "--rlimit-nofile", "--socket-group" -> {
+            case "--rlimit-nofile" -> rlimitNofile = number(name, value, 0, Integer.MAX_VALUE);
+            case "--seccomp", "--modcaps", "--socket-group" -> {
                 // accepted for compatibility: no seccomp or capability changes here yet
             }
             default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
@@ -285,7 +287,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite);
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, rlimitNofile);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

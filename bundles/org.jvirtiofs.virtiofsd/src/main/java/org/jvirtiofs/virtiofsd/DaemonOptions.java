@@ -30,12 +30,14 @@ import java.util.Map;
  *     cache mode and locks allow it (on unless {@code -o no_zero_message_open}; a jvirtiofs extension)
  * @param directWrite at cache=auto, let a write-only open's writes bypass the guest's page cache
  *     (off unless {@code -o direct_write}; a jvirtiofs extension)
+ * @param rlimitNofile the open-files limit to set (--rlimit-nofile), 0 for the one the process
+ *     started with, -1 for the platform's (a million where the process may, else its hard limit)
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
         int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen,
-        boolean directWrite) {
+        boolean directWrite, long rlimitNofile) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;

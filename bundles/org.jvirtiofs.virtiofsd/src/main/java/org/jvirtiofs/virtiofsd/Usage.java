@@ -27,6 +27,11 @@ final class Usage {
               --announce-submounts         tell the guest about submounts
               --writeback                  let the guest cache writes
               --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
+              --rlimit-nofile=N            set the open-files limit (soft and hard) to N; 0 keeps the
+                                           one the process started with (default: a million, or
+                                           fs.nr_open if lower, where the process may raise it; else
+                                           its hard limit); it bounds the files a guest can hold
+                                           unless --inode-file-handles=prefer
               --log-level=LEVEL            error | warn | info (default) | debug | trace | off
               --provider=TYPE              serve another provider type than passthrough (jvirtiofs)
               --warm-up=SECONDS            until the guest's first request, at most this long, rehearse

@@ -8,6 +8,8 @@ import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
+import org.jvirtiofs.posix.OpenFilesLimit;
+import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.vhostuser.BackendOptions;
 import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
@@ -55,6 +57,10 @@ public final class Virtiofsd {
     /** The bnd launcher's own service; its properties carry the command line. */
     @Reference(service = Object.class, target = "(launcher.arguments=*)")
     private Map<String, Object> launcher;
+
+    /** The posix bundle's, which raised the limit when it started: --rlimit-nofile comes after that. */
+    @Reference
+    private OpenFilesLimit openFilesLimit;
 
     @Activate
     void activate(BundleContext context) {
@@ -120,6 +126,9 @@ public final class Virtiofsd {
     }
 
     private void serve(BundleContext context, DaemonOptions options) {
+        if (!limitOpenFiles(options.rlimitNofile())) {
+            return;
+        }
         try {
             FilesystemFactory factory = provider(context, options.provider());
             filesystem = factory.create(options.providerOptions());
@@ -148,6 +157,21 @@ public final class Virtiofsd {
         } catch (Exception e) {
             LOG.error("cannot serve", e);
             exit(System.err, "jvirtiofsd: cannot serve: " + e.getMessage(), 1);
+        }
+    }
+
+    /** Sets the limit --rlimit-nofile asks for (-1: none asked); false, exiting, if it cannot be set. */
+    private boolean limitOpenFiles(long n) {
+        if (n < 0) {
+            return true;
+        }
+        try {
+            LOG.debug("open files limit {}", openFilesLimit.set(n));
+            return true;
+        } catch (PosixException e) {
+            exit(System.err, "jvirtiofsd: --rlimit-nofile=" + n + ": cannot set the open-files limit: "
+                    + e.getMessage(), 1);
+            return false;
         }
     }
 

@@ -45,6 +45,17 @@ class CommandLineTest {
     }
 
     @Test
+    void anOpenFilesLimitIsTakenAsTheRustVirtiofsdTakesIt() {
+        assertEquals(-1, run("--fd=3", "--shared-dir=/srv").rlimitNofile(), "none given: the platform's");
+        assertEquals(4096, run("--fd=3", "--shared-dir=/srv", "--rlimit-nofile=4096").rlimitNofile());
+        assertEquals(0, run("--fd=3", "--shared-dir=/srv", "--rlimit-nofile", "0").rlimitNofile());
+        assertEquals("--rlimit-nofile must be a number from 0 to 2147483647, not '-1'",
+                invalid("--fd=3", "--shared-dir=/srv", "--rlimit-nofile=-1"));
+        assertEquals("--rlimit-nofile must be a number from 0 to 2147483647, not 'many'",
+                invalid("--fd=3", "--shared-dir=/srv", "--rlimit-nofile=many"));
+    }
+
+    @Test
     void cStyleDashOOptionsAreUnderstood() {
         DaemonOptions o = run("--socket-path", "/tmp/s", "-o", "source=/srv,cache=none,xattr,flock,sandbox=none");
         assertEquals("/srv", o.sharedDir());

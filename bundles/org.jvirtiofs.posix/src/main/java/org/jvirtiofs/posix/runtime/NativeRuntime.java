@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.OpenFilesLimit;
 import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
@@ -20,14 +21,15 @@ import org.slf4j.LoggerFactory;
  * and raises the limit on open files, since a share holds a descriptor for each file the guest
  * knows: both limits to a million (what QEMU's and the Rust virtiofsd ask for), or the kernel's
  * ceiling {@code fs.nr_open} if lower, where the process may raise its hard limit
- * (CAP_SYS_RESOURCE); else the soft limit to the hard one. Only the libc calls a daemon makes
+ * (CAP_SYS_RESOURCE); else the soft limit to the hard one. As {@link OpenFilesLimit} it sets
+ * another limit when told to. Only the libc calls a daemon makes
  * before its socket are bound here
  * ({@link Native#early()}); the rest of libc's binding and jnr-posix's are made on a thread of
  * its own: nothing before the socket needs them, and making them takes about 0.3 s, which the
  * socket then does not wait for. A call that needs one first waits for it.
  */
-@Component(immediate = true, service = NativeRuntime.class)
-public final class NativeRuntime {
+@Component(immediate = true, service = {NativeRuntime.class, OpenFilesLimit.class})
+public final class NativeRuntime implements OpenFilesLimit {
     private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
 
     /** The open-files limit a daemon asks for, as QEMU's and the Rust virtiofsd do. */
@@ -37,12 +39,14 @@ public final class NativeRuntime {
     /** How long a stop waits for the bindings to be made. */
     private static final long LOADER_WAIT_MS = 30_000;
 
+    private volatile Rlimit atStart;
     private volatile Rlimit openFiles;
     private Thread loader;
 
     @Activate
     void activate() throws PosixException {
-        openFiles = raiseOpenFileLimit();
+        atStart = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        openFiles = raiseOpenFileLimit(atStart);
         loader = new Thread(NativeRuntime::bindTheRest, "jvirtiofs-native-bindings");
         loader.setDaemon(true);
         loader.start();
@@ -80,17 +84,56 @@ public final class NativeRuntime {
         }
     }
 
-    /** The open-files limit as set at activation. */
+    /** The open-files limit as set at activation, or by {@link #set} since. */
     public Rlimit openFiles() {
         return openFiles;
     }
 
-    /**
-     * Raises RLIMIT_NOFILE to {@link #wantedOpenFiles} if the process may raise its hard limit,
-     * else the soft limit to the hard one; returns the limit now in force.
-     */
-    static Rlimit raiseOpenFileLimit() throws PosixException {
+    @Override
+    public Rlimit atStart() {
+        return atStart;
+    }
+
+    @Override
+    public synchronized Rlimit set(long n) throws PosixException {
+        Rlimit target = target(n, atStart, nrOpen());
         Rlimit now = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        try {
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, target);
+        } catch (PosixException e) {
+            if (e.errno() != Errno.EPERM) {
+                throw e;
+            }
+            throw new PosixException(Errno.EPERM, "setrlimit", "RLIMIT_NOFILE " + n + ": above the hard limit "
+                    + now.max() + ", which only a process with CAP_SYS_RESOURCE may raise");
+        }
+        openFiles = target;
+        return target;
+    }
+
+    /**
+     * What {@link #set} asks the kernel for: both limits at {@code n}, or {@code atStart} for 0;
+     * EINVAL above the kernel's ceiling {@code nrOpen} (0 if unknown), which no capability lifts.
+     */
+    static Rlimit target(long n, Rlimit atStart, long nrOpen) throws PosixException {
+        if (n < 0) {
+            throw new IllegalArgumentException("a limit on open files cannot be negative: " + n);
+        }
+        if (n == 0) {
+            return atStart;
+        }
+        if (nrOpen > 0 && n > nrOpen) {
+            throw new PosixException(Errno.EINVAL, "setrlimit", "RLIMIT_NOFILE " + n
+                    + ": above the kernel's ceiling, fs.nr_open = " + nrOpen);
+        }
+        return new Rlimit(n, n);
+    }
+
+    /**
+     * Raises RLIMIT_NOFILE from {@code now} to {@link #wantedOpenFiles} if the process may raise
+     * its hard limit, else the soft limit to the hard one; returns the limit now in force.
+     */
+    static Rlimit raiseOpenFileLimit(Rlimit now) throws PosixException {
         long wanted = wantedOpenFiles(now, nrOpen());
         if (wanted != now.max()) {
             Rlimit raised = new Rlimit(wanted, wanted);

@@ -2,12 +2,15 @@ package org.jvirtiofs.posix.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.PosixException;
 import org.jvirtiofs.posix.Rlimit;
 import org.jvirtiofs.posix.ThisProcess;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,47 @@ class NativeRuntimeTest {
         assertEquals(0, cat.waitFor());
         assertEquals(byCat, NativeRuntime.nrOpen());
         assertTrue(byCat >= 1024, "fs.nr_open " + byCat);
+    }
+
+    @Test
+    void aLimitAskedForIsBothLimitsAndZeroIsTheLimitAtStart() throws Exception {
+        Rlimit atStart = new Rlimit(1024, 20_000);
+        assertEquals(new Rlimit(4096, 4096), NativeRuntime.target(4096, atStart, 1_048_576));
+        assertEquals(new Rlimit(50_000, 50_000), NativeRuntime.target(50_000, atStart, 0), "nr_open unknown");
+        assertEquals(atStart, NativeRuntime.target(0, atStart, 1_048_576));
+        PosixException above = assertThrows(PosixException.class,
+                () -> NativeRuntime.target(1_048_577, atStart, 1_048_576));
+        assertEquals(Errno.EINVAL, above.errno());
+        assertEquals("setrlimit(\"RLIMIT_NOFILE 1048577: above the kernel's ceiling, fs.nr_open = 1048576\"): "
+                + "EINVAL (Invalid argument)", above.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NativeRuntime.target(-1, atStart, 1_048_576));
+    }
+
+    /**
+     * Setting the limit in force, and back to the one at start: the hard limit is never raised
+     * here (a process may lower it but only CAP_SYS_RESOURCE raises it, and this JVM runs the
+     * rest of the tests).
+     */
+    @Test
+    void setPutsTheLimitInForce() throws Exception {
+        Rlimit before = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
+        try {
+            NativeRuntime runtime = new NativeRuntime();
+            runtime.activate();
+            Rlimit hard = new Rlimit(runtime.openFiles().max(), runtime.openFiles().max());
+            assertEquals(hard, runtime.set(hard.max()));
+            assertEquals(hard, ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE));
+            assertEquals(hard, runtime.openFiles());
+            assertEquals(before, runtime.atStart());
+            assertEquals(before, runtime.set(0));
+            assertEquals(before, ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE));
+            long nrOpen = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0));
+            assertEquals(Errno.EINVAL, assertThrows(PosixException.class, () -> runtime.set(nrOpen + 1)).errno());
+            assertEquals(before, ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE), "unchanged by a refused limit");
+            runtime.deactivate();
+        } finally {
+            ThisProcess.setrlimit(Rlimit.RLIMIT_NOFILE, before);
+        }
     }
 
     @Test
