@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,6 +131,45 @@ class JvirtiofsdCommandLineTest {
                 + "setrlimit(\"RLIMIT_NOFILE " + (nrOpen + 1) + ": above the kernel's ceiling, fs.nr_open = " + nrOpen
                 + "\"): EINVAL (Invalid argument)", refused.stderr().strip());
         assertFalse(Files.exists(socket), "a socket though the limit was refused");
+    }
+
+    /**
+     * --socket-group as in virtiofsd: the socket's group, and connecting (which needs write)
+     * for owner and group only; a group that does not exist is one clear line and exit status 1,
+     * before any socket.
+     */
+    @Test
+    void aSocketGroupsMembersMayConnect(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path socket = tmp.resolve("group.sock");
+        Process daemon = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+                "--socket-path=" + socket, "--shared-dir=" + src, "--warm-up=0", "--socket-group=daemon")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket) || !"rwxrwx---".equals(permissions(socket))) {
+                assertTrue(daemon.isAlive(), "the daemon ended");
+                assertTrue(System.nanoTime() < deadline, "socket " + socket + ": " + (Files.exists(socket)
+                        ? permissions(socket) : "none") + " after 30 s");
+                Thread.sleep(20);
+            }
+            assertEquals("daemon", Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .group().getName());
+        } finally {
+            daemon.destroy();
+            assertTrue(daemon.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");
+        }
+
+        Path refusedSocket = tmp.resolve("refused.sock");
+        Run refused = jvirtiofsd("--socket-path=" + refusedSocket, "--shared-dir=" + src,
+                "--socket-group=no-such-group-here");
+        assertEquals(1, refused.exitCode(), refused.stderr());
+        assertEquals("jvirtiofsd: --socket-group=no-such-group-here: no such group", refused.stderr().strip());
+        assertFalse(Files.exists(refusedSocket), "a socket though its group does not exist");
+    }
+
+    private static String permissions(Path file) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
     }
 
     /**

@@ -68,6 +68,7 @@ public final class CommandLine {
     private String xattrmap;
     private String inodeFileHandles = "never";
     private long rlimitNofile = -1;
+    private String socketGroup;
     private boolean announceSubmounts;
     private boolean writeback;
     private String logLevel = "info";
@@ -154,7 +155,8 @@ public final class CommandLine {
             case "--warm-up" -> warmUpSeconds = number(name, value, 0, 3600);
             case "--sandbox" -> sandbox(value);
             case "--rlimit-nofile" -> rlimitNofile = number(name, value, 0, Integer.MAX_VALUE);
-            case "--seccomp", "--modcaps", "--socket-group" -> {
+            case "--socket-group" -> socketGroup = required(name, value);
+            case "--seccomp", "--modcaps" -> {
                 // accepted for compatibility: no seccomp or capability changes here yet
             }
             default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
@@ -283,11 +285,16 @@ public final class CommandLine {
         if ((socketPath == null) == (fd < 0)) {
             throw new IllegalArgumentException("give exactly one of --socket-path=PATH and --fd=FD");
         }
+        if (socketGroup != null && socketPath == null) {
+            throw new IllegalArgumentException("--socket-group is for --socket-path: an inherited socket (--fd) is"
+                    + " set up by whoever made it");
+        }
         String mode = cache.equals("none") ? "never" : cache;
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, rlimitNofile);
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, rlimitNofile,
+                socketGroup);
     }
 
     private static String value(String name, String inline, Deque<String> args) {

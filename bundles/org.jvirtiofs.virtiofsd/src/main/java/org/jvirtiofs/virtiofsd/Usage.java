@@ -13,6 +13,7 @@ final class Usage {
 
               --shared-dir=DIR             the directory to share (also -o source=DIR)
               --socket-path=PATH           listen for QEMU on this vhost-user socket
+              --socket-group=GROUP         let GROUP's members connect to the socket (mode 0770)
               --fd=FD                      serve an inherited listening socket (libvirt)
               --cache=MODE                 never | auto | metadata | always (default auto)
               --thread-pool-size=N         threads for requests; 0 serves them on the queue thread

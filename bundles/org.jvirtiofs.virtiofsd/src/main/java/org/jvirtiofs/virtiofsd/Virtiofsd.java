@@ -1,6 +1,15 @@
 package org.jvirtiofs.virtiofsd;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Arrays;
 import java.util.Map;
 import org.jvirtiofs.api.FilesystemFactory;
@@ -130,6 +139,7 @@ public final class Virtiofsd {
             return;
         }
         try {
+            GroupPrincipal group = options.socketGroup() == null ? null : group(options.socketGroup());
             FilesystemFactory factory = provider(context, options.provider());
             filesystem = factory.create(options.providerOptions());
             FuseSession session = new FuseSession(filesystem, SessionOptions.defaults(), tally);
@@ -144,6 +154,9 @@ public final class Virtiofsd {
                     ? VhostUserBackend.listen(options.socketPath(), backendOptions, handler, handler)
                     : VhostUserBackend.serve(options.fd(), backendOptions, handler, handler);
             Runtime.getRuntime().addShutdownHook(onTerminate);
+            if (group != null) {
+                openToGroup(Path.of(options.socketPath()), group);
+            }
             LOG.info("serving {} ({}) on {}", options.sharedDir() != null ? options.sharedDir() : "a share",
                     options.provider(), options.socketPath() != null ? options.socketPath() : "fd " + options.fd());
             // only for providers it can serve away from the share's data (WarmUp.supports)
@@ -158,6 +171,25 @@ public final class Virtiofsd {
             LOG.error("cannot serve", e);
             exit(System.err, "jvirtiofsd: cannot serve: " + e.getMessage(), 1);
         }
+    }
+
+    /** The group --socket-group names; IllegalArgumentException if there is none by that name. */
+    private static GroupPrincipal group(String name) throws IOException {
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IllegalArgumentException("--socket-group=" + name + ": no such group");
+        }
+    }
+
+    /**
+     * Lets {@code group}'s members connect to the socket, as virtiofsd's --socket-group does: the
+     * socket's group, and read, write and search for owner and group only (connecting needs write).
+     */
+    private static void openToGroup(Path socket, GroupPrincipal group) throws IOException {
+        Files.getFileAttributeView(socket, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group);
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rwxrwx---"));
+        LOG.info("socket {} open to group {}", socket, group.getName());
     }
 
     /** Sets the limit --rlimit-nofile asks for (-1: none asked); false, exiting, if it cannot be set. */

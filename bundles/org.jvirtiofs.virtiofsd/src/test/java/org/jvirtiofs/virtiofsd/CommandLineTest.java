@@ -56,6 +56,16 @@ class CommandLineTest {
     }
 
     @Test
+    void aSocketGroupIsForASocketPath() {
+        assertEquals("kvm", run("--socket-path=/tmp/s", "--shared-dir=/srv", "--socket-group=kvm").socketGroup());
+        assertEquals(null, run("--socket-path=/tmp/s", "--shared-dir=/srv").socketGroup());
+        assertEquals("--socket-group is for --socket-path: an inherited socket (--fd) is set up by whoever made it",
+                invalid("--fd=3", "--shared-dir=/srv", "--socket-group", "kvm"));
+        assertEquals("--socket-group needs a value", invalid("--socket-path=/tmp/s", "--shared-dir=/srv",
+                "--socket-group="));
+    }
+
+    @Test
     void cStyleDashOOptionsAreUnderstood() {
         DaemonOptions o = run("--socket-path", "/tmp/s", "-o", "source=/srv,cache=none,xattr,flock,sandbox=none");
         assertEquals("/srv", o.sharedDir());
