@@ -69,6 +69,7 @@ public final class CommandLine {
     private String inodeFileHandles = "never";
     private long rlimitNofile = -1;
     private String socketGroup;
+    private final List<String> notEnforced = new ArrayList<>();
     private boolean announceSubmounts;
     private boolean writeback;
     private String logLevel = "info";
@@ -121,6 +122,11 @@ public final class CommandLine {
 
     private void option(String name, String inline, Deque<String> args) {
         if (IGNORED_FLAGS.contains(name)) {
+            if (name.equals("--syslog")) {
+                notEnforced.add("--syslog: the log goes to standard error, not to syslog");
+            } else if (name.equals("--security-label")) {
+                notEnforced.add("--security-label: security labels (SELinux) are not served");
+            }
             return;
         }
         switch (name) {
@@ -156,9 +162,14 @@ public final class CommandLine {
             case "--sandbox" -> sandbox(value);
             case "--rlimit-nofile" -> rlimitNofile = number(name, value, 0, Integer.MAX_VALUE);
             case "--socket-group" -> socketGroup = required(name, value);
-            case "--seccomp", "--modcaps" -> {
-                // accepted for compatibility: no seccomp or capability changes here yet
+            case "--seccomp" -> {
+                if (!value.equals("none")) {
+                    notEnforced.add("--seccomp=" + value + ": there is no seccomp filter; shares are confined by"
+                            + " openat2 RESOLVE_BENEATH");
+                }
             }
+            case "--modcaps" -> notEnforced.add("--modcaps=" + value + ": the process's capabilities stay as"
+                    + " they are");
             default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
         }
     }
@@ -185,11 +196,13 @@ public final class CommandLine {
                 case "no_flock" -> flock = false;
                 case "zero_message_open" -> zeroMessageOpen = true;
                 case "no_zero_message_open" -> zeroMessageOpen = false;
+                case "modcaps" -> notEnforced.add("-o " + item + ": the process's capabilities stay as"
+                        + " they are");
                 case "direct_write" -> directWrite = true;
                 case "no_direct_write" -> directWrite = false;
                 case "readdirplus", "no_readdirplus",
                         "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
-                        "max_idle_threads", "timeout", "modcaps" -> {
+                        "max_idle_threads", "timeout" -> {
                     // accepted for compatibility; they change nothing here
                 }
                 default -> throw new IllegalArgumentException("unknown -o option " + key + " (see --help)");
@@ -294,7 +307,7 @@ public final class CommandLine {
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
                 provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, rlimitNofile,
-                socketGroup);
+                socketGroup, List.copyOf(notEnforced));
     }
 
     private static String value(String name, String inline, Deque<String> args) {

@@ -1,6 +1,7 @@
 package org.jvirtiofs.virtiofsd;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,12 +34,14 @@ import java.util.Map;
  * @param rlimitNofile the open-files limit to set (--rlimit-nofile), 0 for the one the process
  *     started with, -1 for the platform's (a million where the process may, else its hard limit)
  * @param socketGroup the group whose members may connect to the socket (--socket-group), or null
+ * @param notEnforced what options given for virtiofsd's sake do not do here, one line each
+ *     (hardening this daemon lacks, such as --seccomp=kill), for the log
  */
 public record DaemonOptions(String socketPath, int fd, String sharedDir, String cache, int threadPoolSize,
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
         int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen,
-        boolean directWrite, long rlimitNofile, String socketGroup) {
+        boolean directWrite, long rlimitNofile, String socketGroup, List<String> notEnforced) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;

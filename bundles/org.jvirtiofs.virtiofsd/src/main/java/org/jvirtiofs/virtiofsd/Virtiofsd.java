@@ -135,6 +135,9 @@ public final class Virtiofsd {
     }
 
     private void serve(BundleContext context, DaemonOptions options) {
+        for (String line : options.notEnforced()) {
+            LOG.warn("not done here: {}", line);
+        }
         if (!limitOpenFiles(options.rlimitNofile())) {
             return;
         }

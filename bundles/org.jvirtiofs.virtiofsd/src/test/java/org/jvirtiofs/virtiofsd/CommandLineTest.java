@@ -66,6 +66,19 @@ class CommandLineTest {
     }
 
     @Test
+    void hardeningAskedForAndNotDoneIsSaid() {
+        assertEquals(List.of(), run("--fd=3", "--shared-dir=/srv", "--seccomp=none", "-f").notEnforced());
+        assertEquals(List.of(
+                "--seccomp=kill: there is no seccomp filter; shares are confined by openat2 RESOLVE_BENEATH",
+                "--modcaps=-chown: the process's capabilities stay as they are",
+                "-o modcaps=+sys_admin: the process's capabilities stay as they are",
+                "--security-label: security labels (SELinux) are not served",
+                "--syslog: the log goes to standard error, not to syslog"),
+                run("--fd=3", "--shared-dir=/srv", "--seccomp=kill", "--modcaps", "-chown", "-o", "modcaps=+sys_admin",
+                        "--security-label", "--syslog").notEnforced());
+    }
+
+    @Test
     void cStyleDashOOptionsAreUnderstood() {
         DaemonOptions o = run("--socket-path", "/tmp/s", "-o", "source=/srv,cache=none,xattr,flock,sandbox=none");
         assertEquals("/srv", o.sharedDir());
