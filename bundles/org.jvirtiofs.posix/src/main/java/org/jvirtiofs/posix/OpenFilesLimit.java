@@ -1,11 +1,14 @@
 package org.jvirtiofs.posix;
 
+import org.osgi.annotation.versioning.ProviderType;
+
 /**
  * The process's limit on open files (RLIMIT_NOFILE), as an OSGi service of this bundle. Where a
  * share keeps a descriptor for each file its guest knows, this limit bounds how many files a
  * guest can hold. The platform raises it when it starts; a daemon told a limit of its own
  * (virtiofsd's {@code --rlimit-nofile}) sets it here.
  */
+@ProviderType
 public interface OpenFilesLimit {
     /** The limit the process had when the platform started, before raising it. */
     Rlimit atStart();
