@@ -82,6 +82,12 @@ step cp -a zi/Asia zi/Asia2
 step rm -rf untar tree.tar
 step "${sh[@]}" 'for i in $(seq 1 300); do echo $i > many.$i; done; ls | wc -l; rm many.*; ls | wc -l'
 
+# direct I/O, as dd and databases ask for it (tmpfs takes O_DIRECT since Linux 6.6)
+step dd if=/dev/urandom of=a/direct bs=64k count=16 oflag=direct status=none
+step dd if=a/direct of=a/direct.copy bs=64k iflag=direct status=none
+step cmp a/direct a/direct.copy
+step rm a/direct a/direct.copy
+
 # a scripting language's view: seeks, holes, positional I/O
 py=$(command -v python3 || true)
 if [ -n "$py" ]; then

@@ -50,6 +50,8 @@ public final class CommandLine {
     /** The Rust virtiofsd's uid/gid translation forms and how many ids each takes. */
     private static final Map<String, Integer> TRANSLATIONS = Map.of("map", 3, "guest", 3, "host", 3,
             "squash-guest", 3, "squash-host", 3, "forbid-guest", 2);
+    private static final String NO_DIRECT_IO = ": the guest's O_DIRECT is not passed to the host"
+            + " (requests' buffers are not aligned as the host's direct I/O needs)";
     private static final Set<String> XATTR_TYPES = Set.of("prefix", "ok", "bad", "unsupported");
     private static final Set<String> XATTR_SCOPES = Set.of("client", "server", "all");
     /** Flags accepted for compatibility that change nothing here. */
@@ -124,6 +126,8 @@ public final class CommandLine {
         if (IGNORED_FLAGS.contains(name)) {
             if (name.equals("--syslog")) {
                 notEnforced.add("--syslog: the log goes to standard error, not to syslog");
+            } else if (name.equals("--allow-direct-io")) {
+                notEnforced.add(name + NO_DIRECT_IO);
             } else if (name.equals("--security-label")) {
                 notEnforced.add("--security-label: security labels (SELinux) are not served");
             }
@@ -198,10 +202,11 @@ public final class CommandLine {
                 case "no_zero_message_open" -> zeroMessageOpen = false;
                 case "modcaps" -> notEnforced.add("-o " + item + ": the process's capabilities stay as"
                         + " they are");
+                case "allow_direct_io" -> notEnforced.add("-o " + item + NO_DIRECT_IO);
                 case "direct_write" -> directWrite = true;
                 case "no_direct_write" -> directWrite = false;
                 case "readdirplus", "no_readdirplus",
-                        "killpriv_v2", "no_killpriv_v2", "allow_direct_io", "no_allow_direct_io",
+                        "killpriv_v2", "no_killpriv_v2", "no_allow_direct_io",
                         "max_idle_threads", "timeout" -> {
                     // accepted for compatibility; they change nothing here
                 }

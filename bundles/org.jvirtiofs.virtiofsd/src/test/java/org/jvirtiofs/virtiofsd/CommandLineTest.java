@@ -73,9 +73,13 @@ class CommandLineTest {
                 "--modcaps=-chown: the process's capabilities stay as they are",
                 "-o modcaps=+sys_admin: the process's capabilities stay as they are",
                 "--security-label: security labels (SELinux) are not served",
-                "--syslog: the log goes to standard error, not to syslog"),
+                "--syslog: the log goes to standard error, not to syslog",
+                "--allow-direct-io: the guest's O_DIRECT is not passed to the host (requests' buffers are not"
+                        + " aligned as the host's direct I/O needs)",
+                "-o allow_direct_io: the guest's O_DIRECT is not passed to the host (requests' buffers are not"
+                        + " aligned as the host's direct I/O needs)"),
                 run("--fd=3", "--shared-dir=/srv", "--seccomp=kill", "--modcaps", "-chown", "-o", "modcaps=+sys_admin",
-                        "--security-label", "--syslog").notEnforced());
+                        "--security-label", "--syslog", "--allow-direct-io", "-o", "allow_direct_io").notEnforced());
     }
 
     @Test

@@ -58,8 +58,10 @@ import org.jvirtiofs.posix.Xattrs;
  * kept across restarts. Every host name is opened confined to its layer (see {@link Host}).
  */
 public final class OverlayFilesystem implements FuseFilesystem {
+    // as passthrough's FileOps: O_DIRECT too, since requests' buffers meet no alignment
     private static final int NOT_PASSED = OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
-            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC
+            | OpenFlags.O_DIRECT;
     private static final long MAX_COPY = 1L << 30;
     private static final boolean ROOT = ThisProcess.geteuid() == 0;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OverlayFilesystem.class);

@@ -38,9 +38,13 @@ final class FileOps {
     static final long NO_HANDLE = 0;
     /** Largest copy_file_range: the reply's count is 32 bits, and Linux caps a call at 2 GiB anyway. */
     private static final long MAX_COPY = 1L << 30;
-    // flags that belong to name resolution or to us, never to the reopened file
+    // flags that belong to name resolution or to us, never to the reopened file; and O_DIRECT:
+    // the guest's direct I/O already bypasses its page cache, and the host's would need buffers
+    // aligned as the host's disk wants, which requests' data is not (every READ and WRITE would
+    // fail with EINVAL); both QEMU daemons drop it too, unless told to allow it
     private static final int NOT_PASSED = OpenFlags.O_CREAT | OpenFlags.O_EXCL | OpenFlags.O_NOCTTY
-            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC;
+            | OpenFlags.O_NOFOLLOW | OpenFlags.O_PATH | OpenFlags.O_CLOEXEC
+            | OpenFlags.O_DIRECT;
 
     private final SharedDir dir;
 
