@@ -21,6 +21,7 @@
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -377,6 +378,38 @@ static int beyond_4gib(void) {
     return 0;
 }
 
+/*
+ * Locks that wait until granted, POSIX and flock, held by another process: the mount goes on
+ * serving meanwhile (a file is made while the child waits), and the holder's release, a
+ * request after the waiting one, lets the child in.
+ */
+static int waiting_locks(void) {
+    int a = open("waited", O_CREAT | O_RDWR, 0644);
+    SYS(a);
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+    SYS(fcntl(a, F_SETLK, &lk));
+    SYS(flock(a, LOCK_EX));
+    pid_t child = fork();
+    SYS(child);
+    if (child == 0) {
+        close(a); /* the flock is the description's: only the parent's copy may hold it */
+        int c = open("waited", O_RDWR);
+        struct flock w = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
+        _exit(c < 0 ? 2 : fcntl(c, F_SETLKW, &w) < 0 ? 3 : flock(c, LOCK_EX) < 0 ? 4 : 0);
+    }
+    usleep(300 * 1000); /* the child is waiting for the POSIX lock by now */
+    int meanwhile = open("made-meanwhile", O_CREAT | O_EXCL | O_RDWR, 0644);
+    SYS(meanwhile);
+    close(meanwhile);
+    close(a); /* releases the POSIX lock (FLUSH), then the flock (RELEASE) */
+    int status;
+    SYS(waitpid(child, &status, 0));
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the waiting child: status 0x%x", status);
+    SYS(unlink("made-meanwhile"));
+    SYS(unlink("waited"));
+    return 0;
+}
+
 static int locks(void) {
     int a = open("locked", O_CREAT | O_RDWR, 0644);
     SYS(a);
@@ -424,6 +457,7 @@ int main(int argc, char **argv) {
     run("chown", ownership);
     run("sparse-beyond-4gib", beyond_4gib);
     run("flock-fcntl-locks", locks);
+    run("waiting-locks", waiting_locks);
     printf("JVFS-BATTERY: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

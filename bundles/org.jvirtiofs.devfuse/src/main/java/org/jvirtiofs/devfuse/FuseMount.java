@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
@@ -31,11 +34,15 @@ public final class FuseMount implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FuseMount.class);
     private static final long STOP_WAIT_SECONDS = 10;
+    /** Waiting requests served at once; more wait for a waiter thread in turn. */
+    private static final int MAX_WAITERS = 64;
 
     private final Path mountpoint;
     private final int devFd;
     private final FuseSession session;
     private final List<Thread> readers = new ArrayList<>();
+    /** Threads for requests that may wait for later ones (see {@link DevFuseReader}). */
+    private final ThreadPoolExecutor waiters;
     private final CountDownLatch stopped;
     private volatile boolean closing;
 
@@ -44,6 +51,14 @@ public final class FuseMount implements AutoCloseable {
         this.devFd = devFd;
         this.session = session;
         this.stopped = new CountDownLatch(readerCount);
+        AtomicInteger n = new AtomicInteger();
+        this.waiters = new ThreadPoolExecutor(MAX_WAITERS, MAX_WAITERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread t = new Thread(task, "devfuse-" + mountpoint.getFileName() + "-waiter-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        waiters.allowCoreThreadTimeOut(true);
     }
 
     /**
@@ -136,7 +151,7 @@ public final class FuseMount implements AutoCloseable {
         // the kernel refuses reads into buffers smaller than a full WRITE plus its headers
         int bufferSize = maxWrite + 4096 * 2;
         for (int i = 0; i < count; i++) {
-            DevFuseReader reader = new DevFuseReader(devFd, session, bufferSize, mountpoint.toString());
+            DevFuseReader reader = new DevFuseReader(devFd, session, bufferSize, mountpoint.toString(), waiters);
             Thread t = new Thread(() -> {
                 try {
                     reader.run();
@@ -153,7 +168,13 @@ public final class FuseMount implements AutoCloseable {
     private synchronized void readerEnded() {
         if (stopped.getCount() == 1) {
             // the last reader: the connection is gone and no DESTROY comes over /dev/fuse, so
-            // end the session here, before close() (waiting on the latch) may return
+            // end the session here, before close() (waiting on the latch) may return; waiting
+            // locks end with EINTR first, as nobody waits for them now: those running when their
+            // thread is interrupted, those not yet started here, interrupted from the start
+            List<Runnable> queued = waiters.shutdownNow();
+            Thread.currentThread().interrupt();
+            queued.forEach(Runnable::run);
+            Thread.interrupted();
             session.destroy();
             if (!closing) {
                 LOG.info("{} was unmounted from outside", mountpoint);

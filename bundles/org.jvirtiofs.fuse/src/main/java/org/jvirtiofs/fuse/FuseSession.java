@@ -114,6 +114,29 @@ public final class FuseSession {
         }
     }
 
+    /**
+     * Whether the request in {@code readable} may wait for as long as another request takes to
+     * come: a lock that waits until granted (SETLKW), which only an unlock, a FLUSH or a RELEASE
+     * coming after it may grant. A transport serves such a request on a thread of its own, so
+     * the requests after it are served meanwhile. Reads only the header's opcode, in place.
+     */
+    public boolean mayBlock(ByteBuffer[] readable) {
+        int at = 4; // fuse_in_header: len (u32), then opcode (u32), little endian
+        int opcode = 0;
+        for (int i = 0, shift = 0; i < readable.length && shift < 32; i++) {
+            ByteBuffer b = readable[i];
+            for (int p = b.position(); p < b.limit() && shift < 32; p++) {
+                if (at > 0) {
+                    at--;
+                } else {
+                    opcode |= (b.get(p) & 0xff) << shift;
+                    shift += 8;
+                }
+            }
+        }
+        return opcode == FUSE_SETLKW;
+    }
+
     /** {@link #handle(ByteBuffer[], ByteBuffer[])} for a request and reply of one segment each. */
     public int handle(ByteBuffer readable, ByteBuffer writable) {
         return handle(new ByteBuffer[] {readable}, new ByteBuffer[] {writable});

@@ -8,5 +8,5 @@
  * and {@link org.jvirtiofs.fuse.FuseOpcode}; the wire structs stay private to this bundle.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.jvirtiofs.fuse;

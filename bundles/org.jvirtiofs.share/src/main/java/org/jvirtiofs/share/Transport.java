@@ -39,7 +39,7 @@ sealed interface Transport extends AutoCloseable {
      * too, so both are of one class. A VM that goes away leaves no nodes or open files behind.
      */
     static RequestHandler handler(FuseSession session) {
-        return RequestHandler.onFrontendGone(session::handle, session::destroy);
+        return RequestHandler.onFrontendGone(RequestHandler.of(session::handle, session::mayBlock), session::destroy);
     }
 
     /** A socket someone still listens on belongs to a live daemon: never steal it. */

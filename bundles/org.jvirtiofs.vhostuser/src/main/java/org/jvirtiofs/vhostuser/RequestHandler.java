@@ -1,6 +1,7 @@
 package org.jvirtiofs.vhostuser;
 
 import java.nio.ByteBuffer;
+import java.util.function.Predicate;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /** Serves one descriptor chain: reads the request from guest memory and writes the reply into it. */
@@ -18,6 +19,15 @@ public interface RequestHandler {
      * @return the number of bytes written into the writable segments (the used length), 0 for no reply
      */
     int handle(ByteBuffer[] readable, ByteBuffer[] writable);
+
+    /**
+     * Whether the request in {@code readable} may wait until a later request is served (a lock
+     * waiting until granted). The backend then serves it on a thread of its own, so the queue
+     * goes on, and interrupts that thread when the queue stops. False by default.
+     */
+    default boolean mayBlock(ByteBuffer[] readable) {
+        return false;
+    }
 
     /**
      * A frontend's connection ended (it disconnected or was dropped, or the backend stops) and its
@@ -39,8 +49,32 @@ public interface RequestHandler {
             }
 
             @Override
+            public boolean mayBlock(ByteBuffer[] readable) {
+                return handler.mayBlock(readable);
+            }
+
+            @Override
             public void frontendGone() {
                 gone.run();
+            }
+        };
+    }
+
+    /**
+     * {@code handle} with {@code mayBlock} as its {@link #mayBlock}: for a FUSE session,
+     * {@code RequestHandler.of(session::handle, session::mayBlock)}, or a waiting lock stops its
+     * queue until granted, and so for good when only a later request of the queue would grant it.
+     */
+    static RequestHandler of(RequestHandler handle, Predicate<ByteBuffer[]> mayBlock) {
+        return new RequestHandler() {
+            @Override
+            public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
+                return handle.handle(readable, writable);
+            }
+
+            @Override
+            public boolean mayBlock(ByteBuffer[] readable) {
+                return mayBlock.test(readable);
             }
         };
     }

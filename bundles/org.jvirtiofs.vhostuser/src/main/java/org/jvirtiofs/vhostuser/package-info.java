@@ -4,5 +4,5 @@
  * to a {@link org.jvirtiofs.vhostuser.RequestHandler} as zero-copy segments.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.3.0")
+@org.osgi.annotation.versioning.Version("0.4.0")
 package org.jvirtiofs.vhostuser;

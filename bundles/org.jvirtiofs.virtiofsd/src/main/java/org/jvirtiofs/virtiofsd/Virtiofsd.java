@@ -123,7 +123,7 @@ public final class Virtiofsd {
      * during the warm-up stays valid for the guest.
      */
     static RequestHandler requestHandler(FuseSession session, Runnable gone) {
-        return RequestHandler.onFrontendGone(session::handle, gone);
+        return RequestHandler.onFrontendGone(RequestHandler.of(session::handle, session::mayBlock), gone);
     }
 
     /** What the guest asked, once it is gone: nothing if it asked nothing. */

@@ -235,7 +235,7 @@ public final class GuestVm {
         }
 
         /** Every check of launcher/guest/fsbattery.c. */
-        public static final int BATTERY_CHECKS = 17;
+        public static final int BATTERY_CHECKS = 18;
 
         /** Fails unless the battery ran every check and all passed. */
         public void assertBatteryPassed(String what) {
@@ -244,7 +244,7 @@ public final class GuestVm {
             }
         }
 
-        /** The battery's summary line, e.g. "17 passed, 0 failed". */
+        /** The battery's summary line, e.g. "18 passed, 0 failed". */
         public String battery() {
             return lastValue("JVFS-BATTERY: ");
         }

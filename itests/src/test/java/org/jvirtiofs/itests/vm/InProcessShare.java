@@ -11,6 +11,7 @@ import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.RequestObserver;
 import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
 
 /** For guest tests that serve a provider from this JVM rather than through bin/jvirtiofsd. */
@@ -27,7 +28,7 @@ final class InProcessShare {
         Path socket = dir.resolve(tag + ".sock");
         FuseSession session = new FuseSession(fs, SessionOptions.defaults(), observer);
         try (VhostUserBackend backend = VhostUserBackend.listen(socket.toString(), BackendOptions.defaults(),
-                session::handle, session::handle)) {
+                RequestHandler.of(session::handle, session::mayBlock), session::handle)) {
             return new GuestVm(image, socket, tag, dir.resolve("console.log")).run();
         }
     }

@@ -8,6 +8,7 @@ import org.jvirtiofs.fs.memory.MemoryOptions;
 import org.jvirtiofs.fuse.FuseSession;
 import org.jvirtiofs.fuse.SessionOptions;
 import org.jvirtiofs.vhostuser.BackendOptions;
+import org.jvirtiofs.vhostuser.RequestHandler;
 import org.jvirtiofs.vhostuser.VhostUserBackend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,7 +29,7 @@ class MemoryShareGuestTest {
         FuseSession session = new FuseSession(fs, SessionOptions.defaults());
         Path socket = tmp.resolve("memory.sock");
         try (VhostUserBackend backend = VhostUserBackend.listen(socket.toString(), BackendOptions.defaults(),
-                session::handle, session::handle)) {
+                RequestHandler.of(session::handle, session::mayBlock), session::handle)) {
             for (int guest = 1; guest <= 2; guest++) {
                 GuestVm.Console console = new GuestVm(image, socket, "memshare", tmp.resolve("console-" + guest + ".log"))
                         .run();

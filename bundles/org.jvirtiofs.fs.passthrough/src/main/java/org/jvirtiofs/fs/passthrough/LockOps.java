@@ -11,9 +11,14 @@ import org.jvirtiofs.posix.PosixException;
 /**
  * POSIX record locks as host OFD locks (one open file description per lock owner, see
  * {@link LockTable}) and flock(2) locks on the handle's own fd, so guest and host processes
- * exclude each other. A waiting lock (SETLKW) blocks the worker thread until granted.
+ * exclude each other. A waiting lock (SETLKW) waits on its thread until granted, trying again
+ * and again without blocking in the kernel, so that an interrupt of the thread ends the wait
+ * (the transport serves it on a thread of its own and interrupts that when it stops: see
+ * {@code FuseSession.mayBlock}).
  */
 final class LockOps {
+    /** How long a waiting lock sleeps between tries at most: what a release may wait to be seen. */
+    private static final long MAX_RETRY_MILLIS = 20;
     private final SharedDir dir;
 
     LockOps(SharedDir dir) {
@@ -43,7 +48,13 @@ final class LockOps {
                 case FileLock.F_WRLCK -> LockFlags.LOCK_EX;
                 default -> throw FsException.of(Errno.EINVAL);
             };
-            Locks.flock(file.fd(), sleep || op == LockFlags.LOCK_UN ? op : op | LockFlags.LOCK_NB);
+            if (op == LockFlags.LOCK_UN) {
+                Locks.flock(file.fd(), op);
+            } else if (sleep) {
+                untilGranted(() -> Locks.flock(file.fd(), op | LockFlags.LOCK_NB));
+            } else {
+                Locks.flock(file.fd(), op | LockFlags.LOCK_NB);
+            }
             return;
         }
         if (lock.type() == FileLock.F_UNLCK) {
@@ -55,10 +66,43 @@ final class LockOps {
         }
         int fd = dir.locks.fdFor(nodeId, owner, file.fd());
         file.lockOwners().add(owner);
+        Flock wanted = flock(lock);
         if (sleep) {
-            Locks.ofdSetlkw(fd, flock(lock));
+            untilGranted(() -> Locks.ofdSetlk(fd, wanted));
         } else {
-            Locks.ofdSetlk(fd, flock(lock));
+            Locks.ofdSetlk(fd, wanted);
+        }
+    }
+
+    /** A lock call that may find the lock taken (EAGAIN, or EACCES as POSIX also allows). */
+    @FunctionalInterface
+    private interface Attempt {
+        void run() throws PosixException;
+    }
+
+    /**
+     * Tries {@code attempt} until the lock is granted, sleeping 1 ms, then twice as long each
+     * time up to 20 ms, in between; EINTR if the thread is interrupted meanwhile (the transport
+     * is stopping).
+     */
+    private static void untilGranted(Attempt attempt) throws FsException, PosixException {
+        long sleepMillis = 1;
+        while (true) {
+            try {
+                attempt.run();
+                return;
+            } catch (PosixException e) {
+                if (e.errno() != Errno.EAGAIN && e.errno() != Errno.EACCES) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(sleepMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw FsException.of(Errno.EINTR);
+            }
+            sleepMillis = Math.min(sleepMillis * 2, MAX_RETRY_MILLIS);
         }
     }
 

@@ -21,6 +21,11 @@ class LockMountTest {
             + "try:\n    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)\n    print('locked')\n"
             + "except OSError:\n    print('blocked')\n";
 
+    private static final String POSIX_BRIEF = "import fcntl, time; f = open('f', 'r+'); fcntl.lockf(f, fcntl.LOCK_EX);"
+            + " print('held', flush=True); time.sleep(2)";
+    private static final String POSIX_WAIT = "import fcntl; f = open('f', 'r+'); fcntl.lockf(f, fcntl.LOCK_EX);"
+            + " print('got', flush=True)";
+
     private MountedShare share;
     private Process holder;
 
@@ -91,6 +96,23 @@ class LockMountTest {
             stop(holder);
             holder = null;
             assertEquals("locked\n", Programs.run(local.mnt, "python3", "-c", POSIX_TRY, "f"));
+        }
+    }
+
+    /**
+     * More processes wait for a lock through the mount than it has readers (4), and the mount
+     * goes on: the holder's release gets through, every waiter gets the lock in turn, and the
+     * mount answers meanwhile. Until 2026-12-07 each waiter held a reader, and once they were
+     * all held the release could never be read: the mount hung for good.
+     */
+    @Test
+    void waitersForALockDoNotStopTheMount() throws Exception {
+        for (String[] kind : new String[][] {
+                {"flock", "flock -x f -c 'echo held; sleep 2'", "flock -x f echo got"},
+                {"posix", "python3 -c \"" + POSIX_BRIEF + "\" f", "python3 -c \"" + POSIX_WAIT + "\" f"}}) {
+            String out = Programs.run(share.mnt, "timeout", "60", "bash", "-c", kind[1] + " & sleep 0.5; "
+                    + "for i in 1 2 3 4 5 6; do " + kind[2] + " & done; ls f; wait");
+            assertEquals("held\nf\n" + "got\n".repeat(6), out, kind[0]);
         }
     }
 

@@ -77,6 +77,28 @@ public final class DescriptorChain {
         return error;
     }
 
+    /**
+     * This chain in an instance of its own, valid while this one is reused for the next chains:
+     * the same segments of guest memory, in views of its own.
+     */
+    DescriptorChain detached() {
+        DescriptorChain copy = new DescriptorChain();
+        copy.head = head;
+        copy.readable = views(readable);
+        copy.writable = views(writable);
+        copy.writableBytes = writableBytes;
+        copy.error = error;
+        return copy;
+    }
+
+    private static ByteBuffer[] views(ByteBuffer[] segments) {
+        ByteBuffer[] views = new ByteBuffer[segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            views[i] = segments[i].duplicate().order(segments[i].order());
+        }
+        return views;
+    }
+
     /** Clamps a handler's reply length into [0, writableBytes]. */
     public int usedLength(int written) {
         return (int) Math.max(0, Math.min(written, writableBytes));

@@ -1,7 +1,13 @@
 package org.jvirtiofs.vhostuser.internal;
 
+import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jvirtiofs.posix.Errno;
 import org.jvirtiofs.posix.MemFlags;
 import org.jvirtiofs.posix.Memory;
@@ -13,13 +19,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The platform thread serving one virtqueue: waits for a kick, drains every available chain
  * (inline, in order, or through a pool), re-arms notifications and drains again if the guest
- * added chains meanwhile. Stopping finishes the chain at hand and waits for pooled ones, so the
- * caller may unmap guest memory once {@link #stop} returned true.
+ * added chains meanwhile. A chain whose request may wait for a later one (the handler's
+ * {@link RequestHandler#mayBlock}: a lock waiting until granted) is served on a waiter thread,
+ * at most {@value #MAX_WAITERS} at a time, so the queue goes on; otherwise the unlock that would
+ * end the wait could never be served. Stopping finishes the chain at hand, interrupts the
+ * waiters and waits for them and pooled chains, so the caller may unmap guest memory once
+ * {@link #stop} returned true.
  */
 public final class QueueWorker implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueWorker.class);
     /** Without a kick fd (SET_VRING_KICK with the no-fd flag) the ring is polled at this period. */
     private static final int POLL_PERIOD_MILLIS = 1;
+    /** Waiting requests served at once; more wait for a waiter thread in turn. */
+    static final int MAX_WAITERS = 64;
 
     private final int index;
     private final Virtqueue queue;
@@ -33,6 +45,8 @@ public final class QueueWorker implements Runnable {
     private final PollSet poll;
     /** The chain each inline request is parsed into: one at a time, so its views are reused. */
     private final DescriptorChain inline = new DescriptorChain();
+    /** Threads for requests that may wait, made on the first such request. */
+    private ExecutorService waiters;
     private boolean wakeClosed;
     private int inFlight;
     private volatile boolean stopping;
@@ -98,6 +112,14 @@ public final class QueueWorker implements Runnable {
             LOG.error("virtqueue {} stopped", index, e);
             signalError();
         } finally {
+            if (waiters != null) {
+                // a waiting lock ends with EINTR when its thread is interrupted; those not yet
+                // started are served here, interrupted from the start, so none is left unused
+                List<Runnable> queued = waiters.shutdownNow();
+                Thread.currentThread().interrupt();
+                queued.forEach(Runnable::run);
+                Thread.interrupted();
+            }
             awaitInFlight();
             closeWake();
         }
@@ -118,6 +140,8 @@ public final class QueueWorker implements Runnable {
             LOG.warn("virtqueue {}: chain {} returned unread: {}", index, chain.head(), chain.error());
             stats.chainError();
             queue.complete(chain.head(), 0);
+        } else if (handler.mayBlock(chain.readable())) {
+            dispatchToWaiter(chain.detached());
         } else if (pool == null) {
             int length = serve(chain);
             stats.served(); // counted before the guest can see it
@@ -135,6 +159,28 @@ public final class QueueWorker implements Runnable {
             pool.execute(() -> completeFromPool(chain));
         } catch (RejectedExecutionException e) {
             completeFromPool(chain); // the pool is shutting down with the backend: serve it here
+        }
+    }
+
+    private void dispatchToWaiter(DescriptorChain chain) throws PosixException {
+        if (waiters == null) {
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor executor = new ThreadPoolExecutor(MAX_WAITERS, MAX_WAITERS, 30, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), task -> {
+                        Thread t = new Thread(task, "vhost-user-vq" + index + "-waiter-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            executor.allowCoreThreadTimeOut(true);
+            waiters = executor;
+        }
+        synchronized (inFlightLock) {
+            inFlight++;
+        }
+        try {
+            waiters.execute(() -> completeFromPool(chain));
+        } catch (RejectedExecutionException e) {
+            completeFromPool(chain); // not after a stop began: cannot happen, but never lose a chain
         }
     }
 
