@@ -42,22 +42,7 @@ public interface RequestHandler {
 
     /** {@code handler} with {@code gone} run as its {@link #frontendGone}. */
     static RequestHandler onFrontendGone(RequestHandler handler, Runnable gone) {
-        return new RequestHandler() {
-            @Override
-            public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
-                return handler.handle(readable, writable);
-            }
-
-            @Override
-            public boolean mayBlock(ByteBuffer[] readable) {
-                return handler.mayBlock(readable);
-            }
-
-            @Override
-            public void frontendGone() {
-                gone.run();
-            }
-        };
+        return of(handler, handler::mayBlock, gone);
     }
 
     /**
@@ -66,6 +51,10 @@ public interface RequestHandler {
      * queue until granted, and so for good when only a later request of the queue would grant it.
      */
     static RequestHandler of(RequestHandler handle, Predicate<ByteBuffer[]> mayBlock) {
+        return of(handle, mayBlock, handle::frontendGone);
+    }
+
+    private static RequestHandler of(RequestHandler handle, Predicate<ByteBuffer[]> mayBlock, Runnable gone) {
         return new RequestHandler() {
             @Override
             public int handle(ByteBuffer[] readable, ByteBuffer[] writable) {
@@ -75,6 +64,11 @@ public interface RequestHandler {
             @Override
             public boolean mayBlock(ByteBuffer[] readable) {
                 return mayBlock.test(readable);
+            }
+
+            @Override
+            public void frontendGone() {
+                gone.run();
             }
         };
     }
