@@ -121,20 +121,17 @@ public final class FuseSession {
      * the requests after it are served meanwhile. Reads only the header's opcode, in place.
      */
     public boolean mayBlock(ByteBuffer[] readable) {
-        int at = 4; // fuse_in_header: len (u32), then opcode (u32), little endian
-        int opcode = 0;
-        for (int i = 0, shift = 0; i < readable.length && shift < 32; i++) {
-            ByteBuffer b = readable[i];
-            for (int p = b.position(); p < b.limit() && shift < 32; p++) {
-                if (at > 0) {
-                    at--;
-                } else {
-                    opcode |= (b.get(p) & 0xff) << shift;
-                    shift += 8;
-                }
-            }
+        Exchange x = exchanges.get();
+        // transports ask before handle, never from inside it; a reader of its own if they did
+        RequestReader in = x.busy ? new RequestReader(readable) : x.in.reset(readable);
+        try {
+            // fuse_in_header: len (u32), then opcode (u32)
+            return in.remaining() >= FuseInHeader.SIZE && in.struct(8).getInt(4) == FUSE_SETLKW;
+        } catch (FsException e) {
+            return false; // cannot happen: the length was checked
+        } finally {
+            in.release();
         }
-        return opcode == FUSE_SETLKW;
     }
 
     /** {@link #handle(ByteBuffer[], ByteBuffer[])} for a request and reply of one segment each. */

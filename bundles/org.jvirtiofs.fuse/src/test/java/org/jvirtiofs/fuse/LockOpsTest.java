@@ -51,6 +51,18 @@ class LockOpsTest {
         assertEquals(true, fs.last()[6], "sleep");
     }
 
+    /** Only a waiting lock may wait for a later request; its header is read across any split. */
+    @Test
+    void onlyAWaitingLockMayBlock() {
+        byte[] setlkw = lk(FUSE_SETLKW, 0).bytes(9);
+        assertTrue(h.session.mayBlock(Segs.split(setlkw)));
+        assertTrue(h.session.mayBlock(Segs.split(setlkw, 3, 5, 6, 7)), "opcode split over three segments");
+        assertFalse(h.session.mayBlock(Segs.split(lk(FUSE_SETLK, 0).bytes(10))));
+        assertFalse(h.session.mayBlock(Segs.split(lk(FUSE_GETLK, 0).bytes(11))));
+        assertFalse(h.session.mayBlock(Segs.split(java.util.Arrays.copyOf(setlkw, 20))), "shorter than a header");
+        h.call(lk(FUSE_SETLKW, 0)).assertOk(h.lastUnique(), 0); // and the session serves it as before
+    }
+
     static Req lk(int opcode, int lkFlags) {
         return Req.of(opcode, 3).u64(77).u64(0xAA).u64(100).u64(199).u32(FileLock.F_RDLCK)
                 .u32(55).u32(lkFlags).u32(0);
