@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import org.jvirtiofs.posix.Errno;
 import org.jvirtiofs.posix.PosixException;
@@ -30,7 +28,7 @@ class NativeRuntimeTest {
             runtime.activate();
             Rlimit after = ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE);
             assertEquals(after.max(), after.cur(), "soft at the hard limit");
-            long nrOpen = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0));
+            long nrOpen = NativeRuntime.nrOpen();
             long wanted = NativeRuntime.wantedOpenFiles(before, nrOpen);
             assertTrue(after.max() == before.max() || after.max() == wanted, "hard limit " + after.max()
                 + ": kept at " + before.max() + " or raised to " + wanted);
@@ -93,7 +91,7 @@ class NativeRuntimeTest {
             assertEquals(before, runtime.atStart());
             assertEquals(before, runtime.set(0));
             assertEquals(before, ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE));
-            long nrOpen = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/nr_open")).get(0));
+            long nrOpen = NativeRuntime.nrOpen();
             assertEquals(Errno.EINVAL, assertThrows(PosixException.class, () -> runtime.set(nrOpen + 1)).errno());
             assertEquals(before, ThisProcess.getrlimit(Rlimit.RLIMIT_NOFILE), "unchanged by a refused limit");
             runtime.deactivate();
