@@ -57,6 +57,11 @@ public final class CommandLine {
     /** Flags accepted for compatibility that change nothing here. */
     private static final Set<String> IGNORED_FLAGS = Set.of("-f", "--syslog", "--no-killpriv-v2", "--killpriv-v2",
             "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus", "--allow-mmap");
+    /** Of those flags, the ones that ask for something a user would count on: what is not done. */
+    private static final Map<String, String> FLAGS_NOT_DONE = Map.of(
+            "--syslog", ": the log goes to standard error, not to syslog",
+            "--allow-direct-io", NO_DIRECT_IO,
+            "--security-label", ": security labels (SELinux) are not served");
 
     private String socketPath;
     private int fd = -1;
@@ -124,12 +129,9 @@ public final class CommandLine {
 
     private void option(String name, String inline, Deque<String> args) {
         if (IGNORED_FLAGS.contains(name)) {
-            if (name.equals("--syslog")) {
-                notEnforced.add("--syslog: the log goes to standard error, not to syslog");
-            } else if (name.equals("--allow-direct-io")) {
-                notEnforced.add(name + NO_DIRECT_IO);
-            } else if (name.equals("--security-label")) {
-                notEnforced.add("--security-label: security labels (SELinux) are not served");
+            String notDone = FLAGS_NOT_DONE.get(name);
+            if (notDone != null) {
+                notEnforced.add(name + notDone);
             }
             return;
         }
