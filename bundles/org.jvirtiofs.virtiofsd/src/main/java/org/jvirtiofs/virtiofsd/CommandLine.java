@@ -50,6 +50,7 @@ public final class CommandLine {
     /** The Rust virtiofsd's uid/gid translation forms and how many ids each takes. */
     private static final Map<String, Integer> TRANSLATIONS = Map.of("map", 3, "guest", 3, "host", 3,
             "squash-guest", 3, "squash-host", 3, "forbid-guest", 2);
+    private static final String NO_CAPABILITY_CHANGES = ": the process's capabilities stay as they are";
     private static final String NO_DIRECT_IO = ": the guest's O_DIRECT is not passed to the host"
             + " (requests' buffers are not aligned as the host's direct I/O needs)";
     private static final Set<String> XATTR_TYPES = Set.of("prefix", "ok", "bad", "unsupported");
@@ -174,8 +175,7 @@ public final class CommandLine {
                             + " openat2 RESOLVE_BENEATH");
                 }
             }
-            case "--modcaps" -> notEnforced.add("--modcaps=" + value + ": the process's capabilities stay as"
-                    + " they are");
+            case "--modcaps" -> notEnforced.add("--modcaps=" + value + NO_CAPABILITY_CHANGES);
             default -> throw new IllegalArgumentException("unknown option " + name + " (see --help)");
         }
     }
@@ -202,8 +202,7 @@ public final class CommandLine {
                 case "no_flock" -> flock = false;
                 case "zero_message_open" -> zeroMessageOpen = true;
                 case "no_zero_message_open" -> zeroMessageOpen = false;
-                case "modcaps" -> notEnforced.add("-o " + item + ": the process's capabilities stay as"
-                        + " they are");
+                case "modcaps" -> notEnforced.add("-o " + item + NO_CAPABILITY_CHANGES);
                 case "allow_direct_io" -> notEnforced.add("-o " + item + NO_DIRECT_IO);
                 case "direct_write" -> directWrite = true;
                 case "no_direct_write" -> directWrite = false;
