@@ -102,8 +102,11 @@ class JvirtiofsdCommandLineTest {
         List<Integer> nices = new ArrayList<>();
         while (archives(cds).isEmpty() || Files.exists(cds.resolve(archives(cds).get(0) + ".training"))) {
             assertTrue(System.nanoTime() < deadline, "no class-data archive in " + cds + " after 120 s");
+            // the JVM itself: `nice -n 19 java ...` shows the same arguments for the moment before
+            // it lowers its priority and execs the JVM
             ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().filter(c -> c.contains("-XX:ArchiveClassesAtExit=" + trainings))
+                    .filter(p -> p.info().command().filter(c -> c.endsWith("/java")).isPresent()
+                            && p.info().commandLine().filter(c -> c.contains("-XX:ArchiveClassesAtExit=" + trainings))
                             .isPresent())
                     .forEach(p -> nice(p.pid()).ifPresent(nices::add));
             Thread.sleep(20);
