@@ -62,6 +62,10 @@ final class FuseRequest {
         return header.nodeId();
     }
 
+    long unique() {
+        return header.unique();
+    }
+
     Context ctx() {
         return header.context();
     }

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.fuse.wire.FuseInArgs.FuseInterruptIn;
 import org.jvirtiofs.fuse.wire.FuseInHeader;
 import org.jvirtiofs.fuse.wire.FuseOutHeader;
 import org.jvirtiofs.fuse.wire.ReplyWriter;
@@ -31,6 +32,7 @@ public final class FuseSession {
     private final RequestObserver observer;
     private final ProtocolLog log;
     private final InitOps init;
+    private final WaitingRequests waiting = new WaitingRequests();
     private final Op[] ops = new Op[FUSE_TMPFILE + 1];
     /** sizeof(struct fuse_write_in): what precedes a WRITE's data after the header. */
     private static final int FUSE_WRITE_IN_SIZE = 40;
@@ -56,7 +58,7 @@ public final class FuseSession {
         new FileSpaceOps(fs).register(ops);
         new DirOps(fs).register(ops);
         new XattrOps(fs).register(ops);
-        new LockOps(fs).register(ops);
+        new LockOps(fs, waiting).register(ops);
         ops[FUSE_DESTROY] = init::destroy;
     }
 
@@ -225,12 +227,17 @@ public final class FuseSession {
             throws FsException {
         int opcode = h.opcode();
         if (opcode == FUSE_INIT) {
+            waiting.clear();
             return init.init(r.set(h, in, out, null));
         }
-        if (opcode == FUSE_INTERRUPT || opcode == FUSE_NOTIFY_REPLY) {
-            // virtiofs never interrupts, and a request in progress can't be stopped anyway; we
-            // send no notifications, so a NOTIFY_REPLY answers nothing.
+        if (opcode == FUSE_INTERRUPT) {
+            // only a waiting lock can be stopped; any other request's reply comes promptly and
+            // is the kernel's answer. No reply: the interrupted request's is the answer.
+            waiting.interrupt(FuseInterruptIn.read(in).unique());
             return 0;
+        }
+        if (opcode == FUSE_NOTIFY_REPLY) {
+            return 0; // we send no notifications, so it answers nothing
         }
         Negotiated state = init.state();
         if (state == null) {

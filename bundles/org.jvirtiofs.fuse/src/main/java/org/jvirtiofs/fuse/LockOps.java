@@ -7,12 +7,17 @@ import org.jvirtiofs.api.FuseFilesystem;
 import org.jvirtiofs.fuse.wire.FuseInArgs.FuseLkIn;
 import org.jvirtiofs.fuse.wire.FuseOutArgs.FuseLkOut;
 
-/** Remote locks (POSIX_LOCKS, FLOCK_LOCKS): GETLK, SETLK, SETLKW. */
+/**
+ * Remote locks (POSIX_LOCKS, FLOCK_LOCKS): GETLK, SETLK, SETLKW. A SETLKW waits registered in
+ * {@link WaitingRequests}, so an INTERRUPT for it interrupts its thread.
+ */
 final class LockOps {
     private final FuseFilesystem fs;
+    private final WaitingRequests waiting;
 
-    LockOps(FuseFilesystem fs) {
+    LockOps(FuseFilesystem fs, WaitingRequests waiting) {
         this.fs = fs;
+        this.waiting = waiting;
     }
 
     void register(Op[] t) {
@@ -31,7 +36,16 @@ final class LockOps {
     private int setlk(FuseRequest r, boolean sleep) throws FsException {
         FuseLkIn in = FuseLkIn.read(r.in);
         boolean flock = (in.lkFlags() & FuseConstants.FUSE_LK_FLOCK) != 0;
-        fs.setlk(r.ctx(), r.nodeId(), in.fh(), in.owner(), in.lk(), flock, sleep);
+        if (!sleep) {
+            fs.setlk(r.ctx(), r.nodeId(), in.fh(), in.owner(), in.lk(), flock, false);
+            return r.replyEmpty();
+        }
+        WaitingRequests.Waiter w = waiting.begin(r.unique());
+        try {
+            fs.setlk(r.ctx(), r.nodeId(), in.fh(), in.owner(), in.lk(), flock, true);
+        } finally {
+            waiting.end(w);
+        }
         return r.replyEmpty();
     }
 }

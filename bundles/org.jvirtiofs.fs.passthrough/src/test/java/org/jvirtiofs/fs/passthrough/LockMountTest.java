@@ -116,6 +116,73 @@ class LockMountTest {
         }
     }
 
+    /**
+     * Holds the lock of kind $1 on f until file $2 appears (30 s at most); then a waiter is
+     * killed, and another one's SIGALRM handler runs, while they wait for it.
+     */
+    private static final String SIGNALLED_WAITERS = """
+            kind=$1
+            hold() {
+              python3 -c '
+            import fcntl, os, sys, time
+            f = open("f", "r+")
+            (fcntl.flock if sys.argv[1] == "flock" else fcntl.lockf)(f, fcntl.LOCK_EX)
+            print("held", flush=True)
+            open("holding", "w").close()
+            for i in range(300):
+                if os.path.exists(sys.argv[2]):
+                    break
+                time.sleep(0.1)
+            else:
+                print("timeout: the waiter was not interrupted", flush=True)
+            ' "$kind" "$1"
+            }
+            WAIT='
+            import fcntl, signal, sys
+            def alarmed(signum, frame):
+                open("alarmed", "w").close()
+                print("alarm", flush=True)
+            signal.signal(signal.SIGALRM, alarmed)
+            f = open("f", "r+")
+            signal.alarm(int(sys.argv[2]))
+            (fcntl.flock if sys.argv[1] == "flock" else fcntl.lockf)(f, fcntl.LOCK_EX)
+            print("got", flush=True)
+            '
+            rm -f holding killed alarmed
+            hold killed & holder=$!
+            until [ -e holding ]; do sleep 0.05; done
+            python3 -c "$WAIT" "$kind" 0 & waiter=$!
+            sleep 1
+            kill -9 $waiter; wait $waiter 2>/dev/null; echo "killed: $?"
+            touch killed; wait $holder
+            rm holding
+            hold alarmed & holder=$!
+            until [ -e holding ]; do sleep 0.05; done
+            python3 -c "$WAIT" "$kind" 1
+            wait $holder
+            ls f
+            """;
+
+    /**
+     * A process waiting for a lock through the mount can be killed, and a signal's handler runs
+     * while it waits, the wait going on after it: the kernel sends INTERRUPT, the wait ends with
+     * EINTR, and the kernel restarts the call or ends the process. Until 2026-12-08 the session
+     * ignored INTERRUPT: a killed waiter stayed until the lock came, and a handler ran only then.
+     */
+    @Test
+    void aWaitingProcessCanBeKilledOrRunItsSignalHandler() throws Exception {
+        Path script = Files.createTempFile("jvirtiofs-", ".sh");
+        try {
+            Files.writeString(script, SIGNALLED_WAITERS);
+            for (String kind : new String[] {"flock", "posix"}) {
+                String out = Programs.run(share.mnt, "timeout", "100", "bash", script.toString(), kind);
+                assertEquals("held\nkilled: 137\nheld\nalarm\ngot\nf\n", out, kind);
+            }
+        } finally {
+            Files.delete(script);
+        }
+    }
+
     /** Ends a holder we started and its children (flock -c leaves the lock with its shell). */
     private static void stop(Process p) throws Exception {
         p.descendants().forEach(ProcessHandle::destroy);
