@@ -383,9 +383,11 @@ public interface FuseFilesystem extends AutoCloseable {
     /**
      * SETLK / SETLKW (only with POSIX_LOCKS or FLOCK_LOCKS): take or release ({@code F_UNLCK})
      * {@code lock} for {@code owner}. {@code flock}: a flock(2) lock, else POSIX. Without
-     * {@code sleep}, fail with EAGAIN on conflict; with it, wait. virtiofs cannot interrupt a
-     * waiting request and a wait blocks a queue worker, so a provider may refuse to sleep with
-     * EOPNOTSUPP.
+     * {@code sleep}, fail with EAGAIN on conflict; with it, wait until granted, on a thread of
+     * the transport's own (the requests after it are served meanwhile), and end the wait with
+     * EINTR when that thread is interrupted: the kernel interrupted the request (a signal to
+     * the waiting process on a /dev/fuse mount) or the transport is stopping. A provider may
+     * refuse to sleep with EOPNOTSUPP.
      */
     default void setlk(Context ctx, long nodeId, long handle, long owner, FileLock lock,
             boolean flock, boolean sleep) throws FsException {
