@@ -55,7 +55,14 @@ public enum FsCapability {
     /** The kernel says when set-id bits must go (FATTR_KILL_SUIDGID, FUSE_WRITE_KILL_SUIDGID). */
     HANDLE_KILLPRIV_V2(1L << 28),
     /** SETXATTR carries extra flags (FUSE_SETXATTR_ACL_KILL_SGID). */
-    SETXATTR_EXT(1L << 29);
+    SETXATTR_EXT(1L << 29),
+    /**
+     * Offered by Linux 6.6 and later: a file opened with FOPEN_DIRECT_IO may still be mapped
+     * shared, through the kernel's page cache; without it such an mmap fails with ENODEV. The
+     * mapping and the file's direct reads and writes agree only as far as the kernel keeps them
+     * (it drops the file's cached pages at each mmap), hence an opt-in.
+     */
+    DIRECT_IO_ALLOW_MMAP(1L << 36);
 
     private final long fuseFlag;
 

@@ -57,7 +57,7 @@ public final class CommandLine {
     private static final Set<String> XATTR_SCOPES = Set.of("client", "server", "all");
     /** Flags accepted for compatibility that change nothing here. */
     private static final Set<String> IGNORED_FLAGS = Set.of("-f", "--syslog", "--no-killpriv-v2", "--killpriv-v2",
-            "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus", "--allow-mmap");
+            "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus");
     /** Of those flags, the ones that ask for something a user would count on: what is not done. */
     private static final Map<String, String> FLAGS_NOT_DONE = Map.of(
             "--syslog", ": the log goes to standard error, not to syslog",
@@ -89,6 +89,7 @@ public final class CommandLine {
     private boolean flock = true;
     private boolean zeroMessageOpen = true;
     private boolean directWrite;
+    private boolean allowMmap;
 
     private CommandLine() {
     }
@@ -141,6 +142,7 @@ public final class CommandLine {
             case "--xattr" -> xattr = true;
             case "--announce-submounts" -> announceSubmounts = true;
             case "--writeback" -> writeback = true;
+            case "--allow-mmap" -> allowMmap = true;
             case "-d" -> logLevel = "debug";
             case "-o" -> compat(value(name, inline, args));
             default -> {
@@ -312,7 +314,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, rlimitNofile,
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, allowMmap, rlimitNofile,
                 socketGroup, List.copyOf(notEnforced));
     }
 

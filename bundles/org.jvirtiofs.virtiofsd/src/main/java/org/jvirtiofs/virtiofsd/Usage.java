@@ -27,6 +27,9 @@ final class Usage {
               --inode-file-handles=MODE    never | prefer | mandatory (default never)
               --announce-submounts         tell the guest about submounts
               --writeback                  let the guest cache writes
+              --allow-mmap                 let files opened with direct I/O (cache=never, metadata) be
+                                           mapped shared, where the guest's kernel allows it (Linux
+                                           6.6 and later); without it such an mmap fails with ENODEV
               --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
               --rlimit-nofile=N            set the open-files limit (soft and hard) to N; 0 keeps the
                                            one the process started with (default: a million, or

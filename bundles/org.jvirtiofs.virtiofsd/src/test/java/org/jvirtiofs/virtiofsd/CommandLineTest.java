@@ -127,6 +127,16 @@ class CommandLineTest {
                 "the last word counts");
     }
 
+    /** --allow-mmap was accepted and ignored until 2026-12-08; the provider now gets it. */
+    @Test
+    void allowMmapReachesTheProvider() {
+        assertEquals(false, run("--fd=3", "--shared-dir=/srv").providerOptions().get("allow-mmap"));
+        DaemonOptions on = run("--fd=3", "--shared-dir=/srv", "--cache=never", "--allow-mmap");
+        assertTrue(on.allowMmap());
+        assertEquals(true, on.providerOptions().get("allow-mmap"));
+        assertEquals(List.of(), on.notEnforced());
+    }
+
     @Test
     void libvirtsInheritedSocketIsAnFd() {
         DaemonOptions o = run("--fd=3", "--shared-dir=/srv");

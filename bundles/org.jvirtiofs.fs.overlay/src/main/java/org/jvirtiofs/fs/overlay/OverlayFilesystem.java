@@ -74,6 +74,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private final boolean keepUnchanged;
     /** cache=auto, writable, direct-write on: a lone write-only open writes past the guest's page cache. */
     private final boolean directWrite;
+    /** Files opened with direct I/O may be mapped shared where the kernel allows it. */
+    private final boolean allowMmap;
     private final Map<Long, Object> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
@@ -152,6 +154,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         opendirFlags = cache.opendirFlags();
         keepUnchanged = cache == CacheMode.AUTO;
         directWrite = options.directWrite() && cache == CacheMode.AUTO && !options.readonly();
+        allowMmap = options.allowMmap();
     }
 
     /** How many nodes the guest holds, the root included (for tests and statistics). */
@@ -168,6 +171,9 @@ public final class OverlayFilesystem implements FuseFilesystem {
     public Set<FsCapability> init(Set<FsCapability> offered) {
         Set<FsCapability> wanted = EnumSet.of(FsCapability.DO_READDIRPLUS, FsCapability.READDIRPLUS_AUTO,
                 FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
+        if (allowMmap) {
+            wanted.add(FsCapability.DIRECT_IO_ALLOW_MMAP);
+        }
         wanted.retainAll(offered);
         return wanted;
     }

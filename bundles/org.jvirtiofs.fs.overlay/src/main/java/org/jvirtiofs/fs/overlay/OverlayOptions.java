@@ -21,9 +21,11 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param xattr serve extended attributes; off, the guest gets EOPNOTSUPP
  * @param directWrite at cache=auto, open a file opened write-only, when the guest holds no other
  *     handle on it, with FOPEN_DIRECT_IO (as passthrough does: its writes skip the guest's page cache)
+ * @param allowMmap accept DIRECT_IO_ALLOW_MMAP (Linux 6.6 and later): files opened with direct I/O
+ *     (cache=never, metadata) may be mapped shared, as passthrough's option of that name
  */
 public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat whiteout, CacheMode cache,
-        boolean readonly, boolean xattr, boolean directWrite) {
+        boolean readonly, boolean xattr, boolean directWrite, boolean allowMmap) {
     /** Option: the lower directories, topmost first, separated by ':' (or a list). Required. */
     public static final String LOWER = "lower";
     /** Option: the upper directory; without it the overlay is read-only. */
@@ -38,6 +40,8 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
     public static final String XATTR = "xattr";
     /** Option: true to let write-only opens skip the guest's page cache at cache=auto; default false. */
     public static final String DIRECT_WRITE = "direct-write";
+    /** Option: true to let files opened with direct I/O be mapped shared (Linux 6.6 and later); default false. */
+    public static final String ALLOW_MMAP = "allow-mmap";
 
     /** Checks that every layer is an absolute path and no layer holds another. */
     public OverlayOptions {
@@ -102,7 +106,8 @@ public record OverlayOptions(List<Path> lowers, Path upper, WhiteoutFormat white
                 cache == null ? CacheMode.AUTO : CacheMode.parse(cache.toString()),
                 bool(options, READONLY, false),
                 bool(options, XATTR, true),
-                bool(options, DIRECT_WRITE, false));
+                bool(options, DIRECT_WRITE, false),
+                bool(options, ALLOW_MMAP, false));
     }
 
     private static Path directory(String key, String value) {

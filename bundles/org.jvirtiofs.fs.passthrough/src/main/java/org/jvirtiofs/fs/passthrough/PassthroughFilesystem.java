@@ -98,6 +98,9 @@ public final class PassthroughFilesystem implements FuseFilesystem {
         if (dir.options.announceSubmounts()) {
             wanted.add(FsCapability.SUBMOUNTS);
         }
+        if (dir.options.allowMmap()) {
+            wanted.add(FsCapability.DIRECT_IO_ALLOW_MMAP);
+        }
         if (dir.options.opensWithoutMessages() && offered.contains(FsCapability.NO_OPEN_SUPPORT)) {
             // the kernel would take an O_TRUNC open as done, and no OPEN would do it
             wanted.remove(FsCapability.ATOMIC_O_TRUNC);

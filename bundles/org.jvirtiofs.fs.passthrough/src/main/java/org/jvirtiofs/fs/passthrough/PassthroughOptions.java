@@ -30,11 +30,14 @@ import org.jvirtiofs.api.FilesystemFactory;
  *     holds no other handle on it, with FOPEN_DIRECT_IO: its writes go from the writer's pages to
  *     the host without a copy through the guest's page cache, whose pages of it the next OPEN
  *     would drop anyway
+ * @param allowMmap accept DIRECT_IO_ALLOW_MMAP (Linux 6.6 and later): files opened with direct I/O
+ *     (cache=never, metadata) may be mapped shared, through the guest's page cache; off, such an
+ *     mmap fails with ENODEV, as it always does with older kernels
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
         InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock,
-        boolean zeroMessageOpen, boolean directWrite) {
+        boolean zeroMessageOpen, boolean directWrite, boolean allowMmap) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -75,6 +78,11 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
      * false (used only at cache=auto, writable, without writeback).
      */
     public static final String DIRECT_WRITE = "direct-write";
+    /**
+     * Option: true to let files opened with direct I/O be mapped shared where the kernel allows
+     * it (Linux 6.6 and later); default false, as in the Rust virtiofsd (--allow-mmap).
+     */
+    public static final String ALLOW_MMAP = "allow-mmap";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -93,7 +101,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE, true, true, true, false);
+                inodeFileHandles, XattrMap.NONE, true, true, true, false, false);
     }
 
     /** {@code source} with every other option at its default. */
@@ -129,43 +137,51 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 bool(options, POSIX_LOCKS, true),
                 bool(options, FLOCK, true),
                 bool(options, ZERO_MESSAGE_OPEN, true),
-                bool(options, DIRECT_WRITE, false));
+                bool(options, DIRECT_WRITE, false),
+                bool(options, ALLOW_MMAP, false));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite);
+                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
     }
 
     /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
     public PassthroughOptions withLocks(boolean posix, boolean flocks) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite);
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite, allowMmap);
     }
 
     /** These options with zero-message opens allowed or not ({@link #ZERO_MESSAGE_OPEN}). */
     public PassthroughOptions withZeroMessageOpen(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite, allowMmap);
     }
 
     /** These options with direct writes allowed or not ({@link #DIRECT_WRITE}). */
     public PassthroughOptions withDirectWrite(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value, allowMmap);
+    }
+
+    /** These options with shared mmap of direct-I/O files allowed or not ({@link #ALLOW_MMAP}). */
+    public PassthroughOptions withAllowMmap(boolean value) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite,
+                value);
     }
 
     /**
