@@ -61,6 +61,8 @@ public final class FuseConstants {
     public static final long FUSE_INIT_RESERVED = 1L << 31;
     public static final long FUSE_SECURITY_CTX = 1L << 32;
     public static final long FUSE_HAS_INODE_DAX = 1L << 33;
+    /** Linux 6.6 and later: files opened with FOPEN_DIRECT_IO may be mapped shared. */
+    public static final long FUSE_DIRECT_IO_ALLOW_MMAP = 1L << 36;
 
     /** fuse_getattr_in.getattr_flags: fh is valid. */
     public static final int FUSE_GETATTR_FH = 1 << 0;

@@ -47,8 +47,23 @@ class InitNegotiationTest {
         long expected = SESSION_FLAGS | FUSE_DO_READDIRPLUS | FUSE_PARALLEL_DIROPS
                 | FUSE_SUBMOUNTS | FUSE_POSIX_LOCKS | FUSE_SETXATTR_EXT;
         assertEquals((int) expected, p.getInt(12));
-        // every FsCapability is a flag Linux 6.1 offers
-        assertEquals(EnumSet.allOf(FsCapability.class), fs.offered);
+        // every FsCapability but DIRECT_IO_ALLOW_MMAP (Linux 6.6) is a flag Linux 6.1 offers
+        assertEquals(EnumSet.complementOf(EnumSet.of(FsCapability.DIRECT_IO_ALLOW_MMAP)), fs.offered);
+    }
+
+    /** A flag of flags2 (Linux 6.6's DIRECT_IO_ALLOW_MMAP), offered and wanted, is accepted in flags2. */
+    @Test
+    void aFlags2CapabilityIsAcceptedInFlags2() {
+        RecordingFs fs = new RecordingFs();
+        fs.wanted = EnumSet.of(FsCapability.DIRECT_IO_ALLOW_MMAP);
+        Harness h = new Harness(fs, SessionOptions.defaults());
+        long kernel = Harness.LINUX_6_1_FLAGS | FUSE_DIRECT_IO_ALLOW_MMAP;
+        long u = h.nextUnique();
+        Reply r = h.call(Req.of(FuseOpcode.FUSE_INIT, 0).u32(7).u32(39).u32(65536)
+                .u32((int) kernel).u32((int) (kernel >>> 32)).zeros(44).bytes(u), 4096).assertOk(u, 64);
+        assertTrue(fs.offered.contains(FsCapability.DIRECT_IO_ALLOW_MMAP));
+        assertEquals((int) SESSION_FLAGS, r.payload().getInt(12));
+        assertEquals((int) (FUSE_DIRECT_IO_ALLOW_MMAP >>> 32), r.payload().getInt(32), "flags2");
     }
 
     @Test
