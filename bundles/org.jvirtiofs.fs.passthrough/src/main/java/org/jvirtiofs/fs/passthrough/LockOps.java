@@ -30,12 +30,15 @@ final class LockOps {
         OpenFile file = dir.handles.file(handle);
         int fd = dir.locks.existing(nodeId, owner);
         // without a lock fd the owner holds no locks, and the handle's fd never holds OFD locks
-        Flock conflict = Locks.ofdGetlk(fd >= 0 ? fd : file.fd(), flock(lock));
+        Flock wanted = flock(lock);
+        Flock conflict = Locks.ofdGetlk(fd >= 0 ? fd : file.fd(), wanted);
         if (conflict.type() == LockFlags.F_UNLCK) {
             return FileLock.unlocked();
         }
         long end = conflict.len() == 0 ? FileLock.OFFSET_MAX : conflict.start() + conflict.len() - 1;
-        return new FileLock(conflict.start(), end, conflict.type(), Math.max(conflict.pid(), 0));
+        // a host process's classic lock names its pid; an OFD lock (another owner's here) none
+        int pid = conflict.pid() > 0 ? conflict.pid() : dir.locks.holderOf(nodeId, owner, wanted);
+        return new FileLock(conflict.start(), end, conflict.type(), pid);
     }
 
     void setlk(long nodeId, long handle, long owner, FileLock lock, boolean flock, boolean sleep)
@@ -72,6 +75,7 @@ final class LockOps {
         } else {
             Locks.ofdSetlk(fd, wanted);
         }
+        dir.locks.took(nodeId, owner, lock.pid());
     }
 
     /** A lock call that may find the lock taken (EAGAIN, or EACCES as POSIX also allows). */

@@ -3,6 +3,9 @@ package org.jvirtiofs.fs.passthrough;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jvirtiofs.posix.Errno;
+import org.jvirtiofs.posix.Flock;
+import org.jvirtiofs.posix.LockFlags;
+import org.jvirtiofs.posix.Locks;
 import org.jvirtiofs.posix.OpenFlags;
 import org.jvirtiofs.posix.PosixException;
 
@@ -10,7 +13,9 @@ import org.jvirtiofs.posix.PosixException;
  * Guest POSIX record locks as host OFD locks. POSIX locks belong to a process and a file, so
  * each (node, lock owner) gets its own open file description to hold them: owners then conflict
  * with each other and with host processes, and one owner's locks never conflict with its own.
- * Closing that description, at FLUSH (close(2) in the guest), drops them as POSIX says.
+ * Closing that description, at FLUSH (close(2) in the guest), drops them as POSIX says. OFD
+ * locks record no process, so the table keeps the guest process that last took a lock as each
+ * owner, for GETLK to name.
  */
 final class LockTable implements AutoCloseable {
     /** A guest lock owner on one node. */
@@ -18,6 +23,7 @@ final class LockTable implements AutoCloseable {
     }
 
     private final Map<Owner, Integer> fds = new ConcurrentHashMap<>();
+    private final Map<Owner, Integer> pids = new ConcurrentHashMap<>();
     private final Confinement confinement;
 
     LockTable(Confinement confinement) {
@@ -46,8 +52,32 @@ final class LockTable implements AutoCloseable {
         return fd == null ? -1 : fd;
     }
 
+    /** The guest process {@code pid} took a lock as the owner on the node. */
+    void took(long nodeId, long owner, int pid) {
+        pids.put(new Owner(nodeId, owner), pid);
+    }
+
+    /**
+     * The guest process holding {@code conflict}, an OFD lock (no pid) that stands in the way of
+     * {@code owner}'s {@code wanted}: the other owner on the node whose own view of {@code wanted}
+     * finds no conflict at all, since a description's own locks never conflict with it; then every
+     * conflicting lock is that owner's or the asker's, and {@code conflict} is not the asker's.
+     * 0 when no owner is certain: a host's OFD lock, or several holders.
+     */
+    int holderOf(long nodeId, long owner, Flock wanted) throws PosixException {
+        for (Map.Entry<Owner, Integer> e : fds.entrySet()) {
+            Owner other = e.getKey();
+            if (other.nodeId() == nodeId && other.owner() != owner
+                    && Locks.ofdGetlk(e.getValue(), wanted).type() == LockFlags.F_UNLCK) {
+                return pids.getOrDefault(other, 0);
+            }
+        }
+        return 0;
+    }
+
     /** Drops every lock the owner holds on the node. */
     void release(long nodeId, long owner) {
+        pids.remove(new Owner(nodeId, owner));
         Integer fd = fds.remove(new Owner(nodeId, owner));
         if (fd != null) {
             Descriptors.closeQuietly(fd);

@@ -26,6 +26,11 @@ class LockMountTest {
     private static final String POSIX_WAIT = "import fcntl; f = open('f', 'r+'); fcntl.lockf(f, fcntl.LOCK_EX);"
             + " print('got', flush=True)";
 
+    private static final String POSIX_GETLK = "import fcntl, struct, sys\n"
+            + "f = open(sys.argv[1], 'r+')\n"
+            + "got = fcntl.fcntl(f, fcntl.F_GETLK, struct.pack('hhqqi4x', fcntl.F_WRLCK, 0, 0, 0, 0))\n"
+            + "print('holder', struct.unpack('hhqqi4x', got)[4])\n";
+
     private MountedShare share;
     private Process holder;
 
@@ -72,6 +77,20 @@ class LockMountTest {
         holder = null;
         assertEquals("locked\n", Programs.run(share.source, "python3", "-c", POSIX_TRY, "f"),
                 "released when the guest process closes the file");
+    }
+
+    /**
+     * F_GETLK names the process holding the lock: one that took it through the mount (whose OFD
+     * lock on the host records none; until 2026-12-08 the answer was 0), or a host process.
+     */
+    @Test
+    void getlkNamesTheHolder() throws Exception {
+        holder = holdPosix(share.mnt.resolve("f"));
+        assertEquals("holder " + holder.pid() + "\n", Programs.run(share.mnt, "python3", "-c", POSIX_GETLK, "f"));
+        stop(holder);
+        holder = holdPosix(share.source.resolve("f"));
+        assertEquals("holder " + holder.pid() + "\n", Programs.run(share.mnt, "python3", "-c", POSIX_GETLK, "f"),
+                "a host process's lock");
     }
 
     @Test
