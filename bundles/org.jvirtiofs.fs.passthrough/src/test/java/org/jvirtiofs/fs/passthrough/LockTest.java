@@ -68,11 +68,13 @@ class LockTest {
     void disjointRangesAndSharedReadLocksCoexist() throws Exception {
         t.fs.setlk(t.ctx, node, h1, 1, new FileLock(0, 4, FileLock.F_WRLCK, 7), false, false);
         t.fs.setlk(t.ctx, node, h2, 2, new FileLock(5, 9, FileLock.F_WRLCK, 8), false, false);
-        FileLock read = new FileLock(20, 30, FileLock.F_RDLCK, 9);
-        t.fs.setlk(t.ctx, node, h1, 1, read, false, false);
-        t.fs.setlk(t.ctx, node, h2, 2, read, false, false);
+        t.fs.setlk(t.ctx, node, h1, 1, new FileLock(20, 30, FileLock.F_RDLCK, 7), false, false);
+        t.fs.setlk(t.ctx, node, h2, 2, new FileLock(20, 30, FileLock.F_RDLCK, 8), false, false);
         FileLock c = t.fs.getlk(t.ctx, node, h2, 3, new FileLock(3, 3, FileLock.F_RDLCK, 9));
-        assertEquals(new FileLock(0, 4, FileLock.F_WRLCK, 0), c);
+        assertEquals(new FileLock(0, 4, FileLock.F_WRLCK, 7), c, "owner 1's lock, taken by process 7");
+        assertEquals(new FileLock(20, 30, FileLock.F_RDLCK, 0),
+                t.fs.getlk(t.ctx, node, h2, 3, new FileLock(25, 25, FileLock.F_WRLCK, 9)),
+                "two owners hold that range: neither is certain");
     }
 
     @Test
