@@ -58,11 +58,11 @@ final class LockTable implements AutoCloseable {
     }
 
     /**
-     * The guest process holding {@code conflict}, an OFD lock (no pid) that stands in the way of
-     * {@code owner}'s {@code wanted}: the other owner on the node whose own view of {@code wanted}
-     * finds no conflict at all, since a description's own locks never conflict with it; then every
-     * conflicting lock is that owner's or the asker's, and {@code conflict} is not the asker's.
-     * 0 when no owner is certain: a host's OFD lock, or several holders.
+     * The guest process holding the OFD lock (which records no pid) that stands in the way of
+     * {@code owner}'s {@code wanted}: that of the other owner on the node whose own view of
+     * {@code wanted} finds no conflict at all. A description's own locks never conflict with it,
+     * so every conflicting lock is then that owner's or the asker's, and the one the asker met is
+     * not its own. 0 when no owner is certain: a host's OFD lock, or several holders.
      */
     int holderOf(long nodeId, long owner, Flock wanted) throws PosixException {
         for (Map.Entry<Owner, Integer> e : fds.entrySet()) {
