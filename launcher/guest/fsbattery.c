@@ -395,7 +395,12 @@ static int waiting_locks(void) {
         close(a); /* the flock is the description's: only the parent's copy may hold it */
         int c = open("waited", O_RDWR);
         struct flock w = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
-        _exit(c < 0 ? 2 : fcntl(c, F_SETLKW, &w) < 0 ? 3 : flock(c, LOCK_EX) < 0 ? 4 : 0);
+        /* F_GETLK names the holder: the parent */
+        struct flock q = w;
+        if (c < 0 || fcntl(c, F_GETLK, &q) < 0 || q.l_type != F_WRLCK || q.l_pid != getppid()) {
+            _exit(5);
+        }
+        _exit(fcntl(c, F_SETLKW, &w) < 0 ? 3 : flock(c, LOCK_EX) < 0 ? 4 : 0);
     }
     usleep(300 * 1000); /* the child is waiting for the POSIX lock by now */
     int meanwhile = open("made-meanwhile", O_CREAT | O_EXCL | O_RDWR, 0644);
