@@ -57,7 +57,7 @@ public final class CommandLine {
     private static final Set<String> XATTR_SCOPES = Set.of("client", "server", "all");
     /** Flags accepted for compatibility that change nothing here. */
     private static final Set<String> IGNORED_FLAGS = Set.of("-f", "--syslog", "--no-killpriv-v2", "--killpriv-v2",
-            "--allow-direct-io", "--security-label", "--preserve-noatime", "--no-readdirplus");
+            "--allow-direct-io", "--security-label", "--preserve-noatime");
     /** Of those flags, the ones that ask for something a user would count on: what is not done. */
     private static final Map<String, String> FLAGS_NOT_DONE = Map.of(
             "--syslog", ": the log goes to standard error, not to syslog",
@@ -90,6 +90,7 @@ public final class CommandLine {
     private boolean zeroMessageOpen = true;
     private boolean directWrite;
     private boolean allowMmap;
+    private boolean readdirplus = true;
 
     private CommandLine() {
     }
@@ -143,6 +144,7 @@ public final class CommandLine {
             case "--announce-submounts" -> announceSubmounts = true;
             case "--writeback" -> writeback = true;
             case "--allow-mmap" -> allowMmap = true;
+            case "--no-readdirplus" -> readdirplus = false;
             case "-d" -> logLevel = "debug";
             case "-o" -> compat(value(name, inline, args));
             default -> {
@@ -208,8 +210,9 @@ public final class CommandLine {
                 case "allow_direct_io" -> notEnforced.add("-o " + item + NO_DIRECT_IO);
                 case "direct_write" -> directWrite = true;
                 case "no_direct_write" -> directWrite = false;
-                case "readdirplus", "no_readdirplus",
-                        "killpriv_v2", "no_killpriv_v2", "no_allow_direct_io",
+                case "readdirplus" -> readdirplus = true;
+                case "no_readdirplus" -> readdirplus = false;
+                case "killpriv_v2", "no_killpriv_v2", "no_allow_direct_io",
                         "max_idle_threads", "timeout" -> {
                     // accepted for compatibility; they change nothing here
                 }
@@ -314,7 +317,7 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, allowMmap, rlimitNofile,
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus, rlimitNofile,
                 socketGroup, List.copyOf(notEnforced));
     }
 

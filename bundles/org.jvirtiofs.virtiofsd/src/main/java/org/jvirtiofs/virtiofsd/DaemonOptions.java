@@ -33,6 +33,8 @@ import java.util.Map;
  *     (off unless {@code -o direct_write}; a jvirtiofs extension)
  * @param allowMmap let files opened with direct I/O (cache=never, metadata) be mapped shared,
  *     where the guest's kernel allows it (Linux 6.6 and later; --allow-mmap)
+ * @param readdirplus list directories with their entries' attributes, except at cache=never
+ *     (off with --no-readdirplus or {@code -o no_readdirplus})
  * @param rlimitNofile the open-files limit to set (--rlimit-nofile), 0 for the one the process
  *     started with, -1 for the platform's (a million where the process may, else its hard limit)
  * @param socketGroup the group whose members may connect to the socket (--socket-group), or null
@@ -43,7 +45,7 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
         int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen,
-        boolean directWrite, boolean allowMmap, long rlimitNofile, String socketGroup, List<String> notEnforced) {
+        boolean directWrite, boolean allowMmap, boolean readdirplus, long rlimitNofile, String socketGroup, List<String> notEnforced) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;
@@ -63,6 +65,7 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         o.put("zero-message-open", zeroMessageOpen);
         o.put("direct-write", directWrite);
         o.put("allow-mmap", allowMmap);
+        o.put("readdirplus", readdirplus);
         putIfSet(o, "uid-map", translateUid);
         putIfSet(o, "gid-map", translateGid);
         putIfSet(o, "xattrmap", xattrmap);

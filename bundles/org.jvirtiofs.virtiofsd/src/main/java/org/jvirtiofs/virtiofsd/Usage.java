@@ -30,6 +30,8 @@ final class Usage {
               --allow-mmap                 let files opened with direct I/O (cache=never, metadata) be
                                            mapped shared, where the guest's kernel allows it (Linux
                                            6.6 and later); without it such an mmap fails with ENODEV
+              --no-readdirplus             list directories without their entries' attributes
+                                           (READDIR only; always so at --cache=never)
               --sandbox=none               the only mode so far; confinement is openat2 RESOLVE_BENEATH
               --rlimit-nofile=N            set the open-files limit (soft and hard) to N; 0 keeps the
                                            one the process started with (default: a million, or

@@ -137,6 +137,16 @@ class CommandLineTest {
         assertEquals(List.of(), on.notEnforced());
     }
 
+    /** --no-readdirplus and -o (no_)readdirplus were accepted and ignored until 2026-12-08. */
+    @Test
+    void readdirplusIsOnUnlessTurnedOff() {
+        assertEquals(true, run("--fd=3", "--shared-dir=/srv").providerOptions().get("readdirplus"));
+        assertEquals(false, run("--fd=3", "--shared-dir=/srv", "--no-readdirplus").providerOptions().get("readdirplus"));
+        assertFalse(run("--fd=3", "-o", "source=/srv,no_readdirplus").readdirplus());
+        assertTrue(run("--fd=3", "-o", "source=/srv,no_readdirplus", "-o", "readdirplus").readdirplus(),
+                "the last word counts");
+    }
+
     @Test
     void libvirtsInheritedSocketIsAnFd() {
         DaemonOptions o = run("--fd=3", "--shared-dir=/srv");

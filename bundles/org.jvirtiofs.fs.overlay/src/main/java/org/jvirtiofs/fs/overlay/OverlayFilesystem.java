@@ -169,8 +169,12 @@ public final class OverlayFilesystem implements FuseFilesystem {
 
     @Override
     public Set<FsCapability> init(Set<FsCapability> offered) {
-        Set<FsCapability> wanted = EnumSet.of(FsCapability.DO_READDIRPLUS, FsCapability.READDIRPLUS_AUTO,
-                FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
+        Set<FsCapability> wanted = EnumSet.of(FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
+        if (!timeout.isZero()) {
+            // at cache=never the guest would discard the entries' attributes: names only, as passthrough
+            wanted.add(FsCapability.DO_READDIRPLUS);
+            wanted.add(FsCapability.READDIRPLUS_AUTO);
+        }
         if (allowMmap) {
             wanted.add(FsCapability.DIRECT_IO_ALLOW_MMAP);
         }

@@ -82,10 +82,13 @@ public final class PassthroughFilesystem implements FuseFilesystem {
 
     @Override
     public Set<FsCapability> init(Set<FsCapability> offered) {
-        Set<FsCapability> wanted = EnumSet.of(FsCapability.DO_READDIRPLUS,
-                FsCapability.READDIRPLUS_AUTO, FsCapability.ATOMIC_O_TRUNC,
+        Set<FsCapability> wanted = EnumSet.of(FsCapability.ATOMIC_O_TRUNC,
                 FsCapability.EXPORT_SUPPORT, FsCapability.PARALLEL_DIROPS,
                 FsCapability.HANDLE_KILLPRIV_V2);
+        if (dir.options.listsPlus()) {
+            wanted.add(FsCapability.DO_READDIRPLUS);
+            wanted.add(FsCapability.READDIRPLUS_AUTO);
+        }
         if (dir.options.posixLocks()) {
             wanted.add(FsCapability.POSIX_LOCKS);
         }

@@ -44,11 +44,12 @@ public final class PassthroughFilesystemFactory implements FilesystemFactory {
             throw FsException.of(Errno.ENOTDIR, "source " + o.source() + " is not a directory");
         }
         LOG.info("passthrough of {}: cache {}, writeback {}, readonly {}, xattr {}, "
-                + "inode-file-handles {}, announce-submounts {}, posix-locks {}, flock {}{}{}{}", o.source(),
+                + "inode-file-handles {}, announce-submounts {}, posix-locks {}, flock {}{}{}{}{}", o.source(),
                 o.cache().optionValue(), o.writeback(), o.readonly(), o.xattr(),
                 o.inodeFileHandles().optionValue(), o.announceSubmounts(), o.posixLocks(), o.flock(),
-                // the opt-ins, when taken
+                // what differs from the defaults' way, when it does
                 o.directWrite() ? ", direct-write true" : "", o.allowMmap() ? ", allow-mmap true" : "",
+                o.listsPlus() ? "" : ", readdirplus off" + (o.readdirplus() ? " (cache never)" : ""),
                 // each inode the guest holds keeps a descriptor: say how many it can hold
                 o.inodeFileHandles() == InodeFileHandles.NEVER
                         ? ", open-files limit " + ThisProcess.openFilesLimit() + " (about as many files as a guest can hold)"

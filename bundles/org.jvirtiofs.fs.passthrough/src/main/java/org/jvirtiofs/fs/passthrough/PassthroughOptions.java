@@ -33,11 +33,13 @@ import org.jvirtiofs.api.FilesystemFactory;
  * @param allowMmap accept DIRECT_IO_ALLOW_MMAP (Linux 6.6 and later): files opened with direct I/O
  *     (cache=never, metadata) may be mapped shared, through the guest's page cache; off, such an
  *     mmap fails with ENODEV, as it always does with older kernels
+ * @param readdirplus accept READDIRPLUS (listings carry each entry's attributes) except at
+ *     cache=never, whose zero timeouts would have the guest discard them ({@link #listsPlus})
  */
 public record PassthroughOptions(Path source, CacheMode cache, boolean writeback,
         boolean readonly, boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
         InodeFileHandles inodeFileHandles, XattrMap xattrMap, boolean posixLocks, boolean flock,
-        boolean zeroMessageOpen, boolean directWrite, boolean allowMmap) {
+        boolean zeroMessageOpen, boolean directWrite, boolean allowMmap, boolean readdirplus) {
     /** Option: never, auto, metadata or always; default auto. */
     public static final String CACHE = FilesystemFactory.OPTION_CACHE;
     /** Option: true to negotiate WRITEBACK_CACHE; default false. */
@@ -83,6 +85,11 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
      * it (Linux 6.6 and later); default false, as in the Rust virtiofsd (--allow-mmap).
      */
     public static final String ALLOW_MMAP = "allow-mmap";
+    /**
+     * Option: false to list directories without their entries' attributes (READDIR only); default
+     * true, used except at cache=never (as both QEMU daemons do).
+     */
+    public static final String READDIRPLUS = "readdirplus";
 
     /** Checks that the source is absolute and nothing is null. */
     public PassthroughOptions {
@@ -101,7 +108,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
             boolean xattr, IdMap uids, IdMap gids, boolean announceSubmounts,
             InodeFileHandles inodeFileHandles) {
         this(source, cache, writeback, readonly, xattr, uids, gids, announceSubmounts,
-                inodeFileHandles, XattrMap.NONE, true, true, true, false, false);
+                inodeFileHandles, XattrMap.NONE, true, true, true, false, false, true);
     }
 
     /** {@code source} with every other option at its default. */
@@ -138,50 +145,67 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 bool(options, FLOCK, true),
                 bool(options, ZERO_MESSAGE_OPEN, true),
                 bool(options, DIRECT_WRITE, false),
-                bool(options, ALLOW_MMAP, false));
+                bool(options, ALLOW_MMAP, false),
+                bool(options, READDIRPLUS, true));
     }
 
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap);
+                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
     public PassthroughOptions withLocks(boolean posix, boolean flocks) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite, allowMmap);
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with zero-message opens allowed or not ({@link #ZERO_MESSAGE_OPEN}). */
     public PassthroughOptions withZeroMessageOpen(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite, allowMmap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with direct writes allowed or not ({@link #DIRECT_WRITE}). */
     public PassthroughOptions withDirectWrite(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value, allowMmap);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value, allowMmap, readdirplus);
     }
 
     /** These options with shared mmap of direct-I/O files allowed or not ({@link #ALLOW_MMAP}). */
     public PassthroughOptions withAllowMmap(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
                 announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite,
-                value);
+                value, readdirplus);
+    }
+
+    /** These options with READDIRPLUS allowed or not ({@link #READDIRPLUS}). */
+    public PassthroughOptions withReaddirplus(boolean value) {
+        return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite,
+                allowMmap, value);
+    }
+
+    /**
+     * Whether listings carry attributes (READDIRPLUS): {@link #readdirplus}, and not at cache=never,
+     * where the guest would discard attributes and entries that time out at once; it looks each
+     * entry up anyway, and the host was made to stat every one for nothing.
+     */
+    boolean listsPlus() {
+        return readdirplus && cache != CacheMode.NEVER;
     }
 
     /**
