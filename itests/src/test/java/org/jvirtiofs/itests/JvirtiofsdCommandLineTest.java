@@ -171,6 +171,47 @@ class JvirtiofsdCommandLineTest {
         assertFalse(Files.exists(refusedSocket), "a socket though its group does not exist");
     }
 
+    /**
+     * A second daemon given a socket path a running one serves ends with one line naming the
+     * first one's pid, and leaves the first one's socket alone; the first removes its socket and
+     * pid file when it stops. Until 2026-12-08 the second replaced the live socket.
+     */
+    @Test
+    void aSecondDaemonOnTheSameSocketIsRefused(@TempDir Path tmp) throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path socket = tmp.resolve("one.sock");
+        Path pidFile = tmp.resolve("one.sock.pid");
+        Process first = new ProcessBuilder("/bin/bash", ROOT.resolve("bin/jvirtiofsd").toString(),
+                "--socket-path=" + socket, "--shared-dir=" + src, "--warm-up=0")
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.exists(socket)) {
+                assertTrue(first.isAlive(), "the first daemon ended");
+                assertTrue(System.nanoTime() < deadline, "no socket after 30 s");
+                Thread.sleep(20);
+            }
+            Object inode = Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            String pid = Files.readString(pidFile).strip();
+            assertTrue(ProcessHandle.of(Long.parseLong(pid)).isPresent(), "pid file names " + pid);
+
+            Run second = jvirtiofsd("--socket-path=" + socket, "--shared-dir=" + src, "--warm-up=0");
+            assertEquals(1, second.exitCode(), second.stderr());
+            String[] lines = second.stderr().strip().split("\n");
+            assertEquals("jvirtiofsd: cannot listen on " + socket + ": another daemon (pid " + pid + ") serves it (it holds "
+                    + pidFile + "): stop that one first, or use another socket path", lines[lines.length - 1]);
+            assertTrue(first.isAlive(), "the first daemon ended");
+            assertEquals(inode, Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey(), "the first daemon's socket was replaced");
+            assertEquals(pid, Files.readString(pidFile).strip());
+        } finally {
+            first.destroy();
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the daemon did not stop on SIGTERM");
+        }
+        assertFalse(Files.exists(socket), "the socket outlived its daemon");
+        assertFalse(Files.exists(pidFile), "the pid file outlived its daemon");
+    }
+
     private static String permissions(Path file) throws Exception {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
     }

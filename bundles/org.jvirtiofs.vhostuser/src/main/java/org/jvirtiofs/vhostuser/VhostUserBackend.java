@@ -15,6 +15,7 @@ import org.jvirtiofs.posix.SocketFlags;
 import org.jvirtiofs.posix.Sockets;
 import org.jvirtiofs.vhostuser.internal.BackendCounters;
 import org.jvirtiofs.vhostuser.internal.Message;
+import org.jvirtiofs.vhostuser.internal.SocketPidFile;
 import org.jvirtiofs.vhostuser.internal.SocketServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +29,24 @@ public final class VhostUserBackend implements AutoCloseable {
     private final Thread thread;
     private final BackendCounters counters;
     private final String socketPath;
+    /** The lock on socketPath + ".pid" while this backend serves there, or null. */
+    private final SocketPidFile pidFile;
     private final AtomicBoolean stopped = new AtomicBoolean();
 
-    private VhostUserBackend(SocketServer server, BackendCounters counters, String socketPath) {
+    private VhostUserBackend(SocketServer server, BackendCounters counters, String socketPath,
+            SocketPidFile pidFile) {
         this.server = server;
         this.counters = counters;
         this.socketPath = socketPath;
+        this.pidFile = pidFile;
         this.thread = new Thread(server, "vhost-user-socket");
         thread.setDaemon(true);
     }
 
     /**
      * Listens on {@code socketPath} (replacing a stale socket file) and serves frontends there.
+     * {@code socketPath.pid}, locked while it serves, keeps a second backend from taking the path
+     * over: that one fails, naming the first one's pid.
      *
      * @param requests serves request-queue chains (FUSE requests with room for their replies)
      * @param hiprio   serves hiprio-queue chains (FORGETs: readable only); should return 0
@@ -47,14 +54,19 @@ public final class VhostUserBackend implements AutoCloseable {
     public static VhostUserBackend listen(String socketPath, BackendOptions options, RequestHandler requests,
                                           RequestHandler hiprio) throws IOException {
         int fd = -1;
+        SocketPidFile pidFile = null;
         try {
+            pidFile = SocketPidFile.lock(socketPath);
             unlinkStale(socketPath);
             fd = Sockets.socket(SocketFlags.AF_UNIX, SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC, 0);
             Sockets.bind(fd, socketPath);
             Sockets.listen(fd, BACKLOG);
-            return start(fd, options, requests, hiprio, socketPath);
-        } catch (PosixException | RuntimeException e) {
+            return start(fd, options, requests, hiprio, socketPath, pidFile);
+        } catch (IOException | PosixException | RuntimeException e) {
             Message.closeQuietly(fd);
+            if (pidFile != null) {
+                pidFile.close();
+            }
             throw new IOException("cannot listen on " + socketPath + ": " + e.getMessage(), e);
         }
     }
@@ -63,21 +75,22 @@ public final class VhostUserBackend implements AutoCloseable {
     public static VhostUserBackend serve(int listeningFd, BackendOptions options, RequestHandler requests,
                                          RequestHandler hiprio) throws IOException {
         try {
-            return start(listeningFd, options, requests, hiprio, null);
+            return start(listeningFd, options, requests, hiprio, null, null);
         } catch (PosixException e) {
             throw new IOException("cannot serve on fd " + listeningFd + ": " + e.getMessage(), e);
         }
     }
 
     private static VhostUserBackend start(int fd, BackendOptions options, RequestHandler requests,
-                                          RequestHandler hiprio, String socketPath) throws PosixException {
+                                          RequestHandler hiprio, String socketPath, SocketPidFile pidFile)
+            throws PosixException {
         Objects.requireNonNull(options, "options");
         Objects.requireNonNull(requests, "requests");
         Objects.requireNonNull(hiprio, "hiprio");
         BackendCounters counters = new BackendCounters();
         ExecutorService pool = options.threadPoolSize() > 0 ? newPool(options.threadPoolSize()) : null;
         VhostUserBackend backend = new VhostUserBackend(
-                new SocketServer(fd, options, requests, hiprio, pool, counters), counters, socketPath);
+                new SocketServer(fd, options, requests, hiprio, pool, counters), counters, socketPath, pidFile);
         backend.thread.start();
         LOG.info("vhost-user backend listening on {}", socketPath != null ? socketPath : "fd " + fd);
         return backend;
@@ -135,6 +148,9 @@ public final class VhostUserBackend implements AutoCloseable {
             } catch (PosixException e) {
                 LOG.debug("cannot remove {}: {}", socketPath, e.getMessage());
             }
+        }
+        if (pidFile != null) {
+            pidFile.close(); // after the socket: a newcomer may take the path from now on
         }
     }
 

@@ -319,6 +319,28 @@ class VhostUserBackendTest extends BackendTestBase {
         new Device(1).start(ALL_FEATURES).assertRoundTrip("after restart");
     }
 
+    /**
+     * A second backend given a path another one serves fails, naming the first one's pid in the
+     * lock file beside the socket, and the first goes on serving; once it stops, the path is free.
+     * Until 2026-12-08 the second replaced the live socket.
+     */
+    @Test
+    void aSocketServedByAnotherBackendIsNotTakenOver() throws Exception {
+        startBackend();
+        Path pidFile = dir.resolve("vhost.sock.pid");
+        assertEquals(ProcessHandle.current().pid() + "\n", Files.readString(pidFile));
+        IOException refused = assertThrows(IOException.class,
+                () -> VhostUserBackend.listen(socket, BackendOptions.defaults(), echo, forget));
+        assertEquals("cannot listen on " + socket + ": another daemon (pid " + ProcessHandle.current().pid()
+                + ") serves it (it holds " + pidFile + "): stop that one first, or use another socket path",
+                refused.getMessage());
+        new Device(1).start(ALL_FEATURES).assertRoundTrip("the first backend, still serving");
+        backend.stop();
+        assertFalse(Files.exists(pidFile), "removed with the socket");
+        startBackend();
+        assertTrue(Files.exists(pidFile));
+    }
+
     @Test
     void aFileThatIsNotASocketIsNeverDeleted() throws Exception {
         Path file = Files.writeString(dir.resolve("vhost.sock"), "precious");

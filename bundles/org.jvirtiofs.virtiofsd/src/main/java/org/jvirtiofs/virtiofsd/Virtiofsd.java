@@ -170,6 +170,9 @@ public final class Virtiofsd {
             }
         } catch (IllegalArgumentException | FsException e) {
             exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);
+        } catch (IOException e) {
+            // the socket: its path taken, its directory missing; the message says which, no trace needed
+            exit(System.err, "jvirtiofsd: " + e.getMessage(), 1);
         } catch (Exception e) {
             LOG.error("cannot serve", e);
             exit(System.err, "jvirtiofsd: cannot serve: " + e.getMessage(), 1);
