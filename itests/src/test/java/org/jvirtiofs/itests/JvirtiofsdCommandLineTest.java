@@ -198,8 +198,9 @@ class JvirtiofsdCommandLineTest {
             Run second = jvirtiofsd("--socket-path=" + socket, "--shared-dir=" + src, "--warm-up=0");
             assertEquals(1, second.exitCode(), second.stderr());
             String[] lines = second.stderr().strip().split("\n");
-            assertEquals("jvirtiofsd: cannot listen on " + socket + ": another daemon (pid " + pid + ") serves it (it holds "
-                    + pidFile + "): stop that one first, or use another socket path", lines[lines.length - 1]);
+            assertEquals("jvirtiofsd: cannot listen on " + socket + ": another daemon (pid " + pid
+                    + ") serves it (it holds " + pidFile + "): stop that one first, or use another socket path",
+                    lines[lines.length - 1]);
             assertTrue(first.isAlive(), "the first daemon ended");
             assertEquals(inode, Files.readAttributes(socket, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                     .fileKey(), "the first daemon's socket was replaced");

@@ -317,7 +317,8 @@ public final class CommandLine {
         // as in virtiofsd, a map implies --xattr
         return new DaemonOptions(socketPath, fd, sharedDir, mode, threadPoolSize, readonly, xattr || xattrmap != null,
                 translateUid, translateGid, xattrmap, inodeFileHandles, announceSubmounts, writeback, logLevel,
-                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus, rlimitNofile,
+                provider, warmUpSeconds, posixLock, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus,
+                rlimitNofile,
                 socketGroup, List.copyOf(notEnforced));
     }
 

@@ -45,7 +45,8 @@ public record DaemonOptions(String socketPath, int fd, String sharedDir, String 
         boolean readonly, boolean xattr, String translateUid, String translateGid, String xattrmap,
         String inodeFileHandles, boolean announceSubmounts, boolean writeback, String logLevel, String provider,
         int warmUpSeconds, boolean posixLock, boolean flock, boolean zeroMessageOpen,
-        boolean directWrite, boolean allowMmap, boolean readdirplus, long rlimitNofile, String socketGroup, List<String> notEnforced) {
+        boolean directWrite, boolean allowMmap, boolean readdirplus, long rlimitNofile, String socketGroup,
+        List<String> notEnforced) {
 
     /** Long enough to see a guest boot under TCG through; a guest's first request ends it sooner. */
     static final int DEFAULT_WARM_UP_SECONDS = 10;

@@ -141,7 +141,8 @@ class CommandLineTest {
     @Test
     void readdirplusIsOnUnlessTurnedOff() {
         assertEquals(true, run("--fd=3", "--shared-dir=/srv").providerOptions().get("readdirplus"));
-        assertEquals(false, run("--fd=3", "--shared-dir=/srv", "--no-readdirplus").providerOptions().get("readdirplus"));
+        assertEquals(false,
+                run("--fd=3", "--shared-dir=/srv", "--no-readdirplus").providerOptions().get("readdirplus"));
         assertFalse(run("--fd=3", "-o", "source=/srv,no_readdirplus").readdirplus());
         assertTrue(run("--fd=3", "-o", "source=/srv,no_readdirplus", "-o", "readdirplus").readdirplus(),
                 "the last word counts");

@@ -152,37 +152,43 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
     /** These options, read-only. */
     public PassthroughOptions withReadonly(boolean value) {
         return new PassthroughOptions(source, cache, writeback, value, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock,
+                zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with another cache mode. */
     public PassthroughOptions withCache(CacheMode value) {
         return new PassthroughOptions(source, value, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock,
+                zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with another inode-file-handles mode. */
     public PassthroughOptions withInodeFileHandles(InodeFileHandles value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, value, xattrMap, posixLocks, flock, zeroMessageOpen, directWrite, allowMmap, readdirplus);
+                announceSubmounts, value, xattrMap, posixLocks, flock,
+                zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with host locks on or off ({@link #POSIX_LOCKS}, {@link #FLOCK}). */
     public PassthroughOptions withLocks(boolean posix, boolean flocks) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks, zeroMessageOpen, directWrite, allowMmap, readdirplus);
+                announceSubmounts, inodeFileHandles, xattrMap, posix, flocks,
+                zeroMessageOpen, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with zero-message opens allowed or not ({@link #ZERO_MESSAGE_OPEN}). */
     public PassthroughOptions withZeroMessageOpen(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, value, directWrite, allowMmap, readdirplus);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock,
+                value, directWrite, allowMmap, readdirplus);
     }
 
     /** These options with direct writes allowed or not ({@link #DIRECT_WRITE}). */
     public PassthroughOptions withDirectWrite(boolean value) {
         return new PassthroughOptions(source, cache, writeback, readonly, xattr, uids, gids,
-                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock, zeroMessageOpen, value, allowMmap, readdirplus);
+                announceSubmounts, inodeFileHandles, xattrMap, posixLocks, flock,
+                zeroMessageOpen, value, allowMmap, readdirplus);
     }
 
     /** These options with shared mmap of direct-I/O files allowed or not ({@link #ALLOW_MMAP}). */
