@@ -212,8 +212,10 @@ public final class CommandLine {
                 case "no_direct_write" -> directWrite = false;
                 case "readdirplus" -> readdirplus = true;
                 case "no_readdirplus" -> readdirplus = false;
+                case "timeout" -> notEnforced.add("-o " + item + ": the cache timeouts follow --cache"
+                        + " (never: 0, auto: 1 s, metadata and always: a day)");
                 case "killpriv_v2", "no_killpriv_v2", "no_allow_direct_io",
-                        "max_idle_threads", "timeout" -> {
+                        "max_idle_threads" -> {
                     // accepted for compatibility; they change nothing here
                 }
                 default -> throw new IllegalArgumentException("unknown -o option " + key + " (see --help)");

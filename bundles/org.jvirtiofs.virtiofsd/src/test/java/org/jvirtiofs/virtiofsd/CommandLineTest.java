@@ -80,6 +80,9 @@ class CommandLineTest {
                         + " aligned as the host's direct I/O needs)"),
                 run("--fd=3", "--shared-dir=/srv", "--seccomp=kill", "--modcaps", "-chown", "-o", "modcaps=+sys_admin",
                         "--security-label", "--syslog", "--allow-direct-io", "-o", "allow_direct_io").notEnforced());
+        assertEquals(List.of("-o timeout=5: the cache timeouts follow --cache (never: 0, auto: 1 s, metadata and"
+                + " always: a day)"), run("--fd=3", "-o", "source=/srv,timeout=5").notEnforced(),
+                "the C daemon's cache timeout, which the cache mode decides here");
     }
 
     @Test
