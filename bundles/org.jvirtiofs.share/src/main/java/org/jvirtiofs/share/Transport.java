@@ -1,10 +1,6 @@
 package org.jvirtiofs.share;
 
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Path;
 import org.jvirtiofs.devfuse.FuseMount;
 import org.jvirtiofs.devfuse.MountOptions;
 import org.jvirtiofs.fuse.FuseSession;
@@ -25,7 +21,6 @@ sealed interface Transport extends AutoCloseable {
     /** Starts the transport {@code settings} name, serving {@code session}. */
     static Transport open(ShareSettings settings, FuseSession session) throws IOException {
         if (settings.socket() != null) {
-            refuseLiveSocket(settings.socket());
             BackendOptions options = BackendOptions.defaults().withThreadPoolSize(settings.threads());
             RequestHandler handler = handler(session);
             return new VhostUser(VhostUserBackend.listen(settings.socket(), options, handler, handler));
@@ -40,20 +35,6 @@ sealed interface Transport extends AutoCloseable {
      */
     static RequestHandler handler(FuseSession session) {
         return RequestHandler.onFrontendGone(RequestHandler.of(session::handle, session::mayBlock), session::destroy);
-    }
-
-    /** A socket someone still listens on belongs to a live daemon: never steal it. */
-    private static void refuseLiveSocket(String socket) throws IOException {
-        Path path = Path.of(socket);
-        if (!java.nio.file.Files.exists(path)) {
-            return;
-        }
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-        } catch (IOException refused) {
-            return; // stale: nobody listens, the backend replaces it
-        }
-        throw new IOException("socket " + socket + " is in use by another process");
     }
 
     /** vhost-user: QEMU connects to the socket. */

@@ -1,6 +1,11 @@
 package org.jvirtiofs.vhostuser;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,7 +51,7 @@ public final class VhostUserBackend implements AutoCloseable {
     /**
      * Listens on {@code socketPath} (replacing a stale socket file) and serves frontends there.
      * {@code socketPath.pid}, locked while it serves, keeps a second backend from taking the path
-     * over: that one fails, naming the first one's pid.
+     * over: that one fails, naming the first one's pid; so does a socket any other process listens on.
      *
      * @param requests serves request-queue chains (FUSE requests with room for their replies)
      * @param hiprio   serves hiprio-queue chains (FORGETs: readable only); should return 0
@@ -57,6 +62,7 @@ public final class VhostUserBackend implements AutoCloseable {
         SocketPidFile pidFile = null;
         try {
             pidFile = SocketPidFile.lock(socketPath);
+            refuseLive(socketPath);
             unlinkStale(socketPath);
             fd = Sockets.socket(SocketFlags.AF_UNIX, SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC, 0);
             Sockets.bind(fd, socketPath);
@@ -103,6 +109,24 @@ public final class VhostUserBackend implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * A socket someone still listens on belongs to a live process, though it keeps no pid file
+     * here (any other program): never take it over. Probed from the JDK, whose classes a start
+     * loads anyway, not through a native call a start does not otherwise make.
+     */
+    private static void refuseLive(String socketPath) throws IOException {
+        Path path = Path.of(socketPath);
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+        } catch (IOException refused) {
+            return; // stale, or no socket at all: unlinkStale tells
+        }
+        throw new IOException("it is in use by another process");
     }
 
     /** Removes a socket left by an earlier run; anything else at the path is not ours to delete. */

@@ -341,6 +341,24 @@ class VhostUserBackendTest extends BackendTestBase {
         assertTrue(Files.exists(pidFile));
     }
 
+    /** A socket another program listens on (it keeps no pid file) is not taken over either. */
+    @Test
+    void aSocketAnotherProgramListensOnIsNotTakenOver() throws Exception {
+        socket = dir.resolve("vhost.sock").toString();
+        int other = Sockets.socket(SocketFlags.AF_UNIX, SocketFlags.SOCK_STREAM | SocketFlags.SOCK_CLOEXEC, 0);
+        try {
+            Sockets.bind(other, socket);
+            Sockets.listen(other, 1);
+            IOException refused = assertThrows(IOException.class,
+                    () -> VhostUserBackend.listen(socket, BackendOptions.defaults(), echo, forget));
+            assertEquals("cannot listen on " + socket + ": it is in use by another process", refused.getMessage());
+            assertTrue(Files.exists(dir.resolve("vhost.sock")), "the other program keeps its socket");
+            assertFalse(Files.exists(dir.resolve("vhost.sock.pid")), "the pid file goes with the refusal");
+        } finally {
+            Io.close(other);
+        }
+    }
+
     @Test
     void aFileThatIsNotASocketIsNeverDeleted() throws Exception {
         Path file = Files.writeString(dir.resolve("vhost.sock"), "precious");
