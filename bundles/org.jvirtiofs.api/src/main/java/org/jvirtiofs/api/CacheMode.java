@@ -6,8 +6,8 @@ import java.util.Locale;
 /**
  * How much the guest may cache, the {@code cache} option every provider understands, as in
  * virtiofsd {@code --cache}. Providers map it to entry/attribute timeouts and FOPEN_* flags;
- * {@link #timeout()}, {@link #openFlags()} and {@link #opendirFlags()} are virtiofsd's mapping for
- * a host directory.
+ * {@link #timeout()}, {@link #openFlags()}, {@link #opendirFlags()} and {@link #listsAttributes()}
+ * are virtiofsd's mapping for a host directory.
  */
 public enum CacheMode {
     /** Cache nothing: zero timeouts, and data goes direct (FOPEN_DIRECT_IO). */
@@ -46,6 +46,15 @@ public enum CacheMode {
     /** The FOPEN_* flags for directories: cached listings (CACHE_DIR, KEEP_CACHE) for metadata and always. */
     public int opendirFlags() {
         return this == METADATA || this == ALWAYS ? OpenReply.FOPEN_CACHE_DIR | OpenReply.FOPEN_KEEP_CACHE : 0;
+    }
+
+    /**
+     * Whether listings are worth carrying their entries' attributes (READDIRPLUS): in every mode
+     * but never, whose zero timeouts would have the guest discard them and look each entry up
+     * anyway; both QEMU daemons decide so.
+     */
+    public boolean listsAttributes() {
+        return this != NEVER;
     }
 
     /** The option value, e.g. {@code "auto"}. */

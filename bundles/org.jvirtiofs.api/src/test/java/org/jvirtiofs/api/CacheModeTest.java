@@ -22,5 +22,9 @@ class CacheModeTest {
         assertEquals(0, CacheMode.AUTO.opendirFlags());
         assertEquals(cachedListing, CacheMode.METADATA.opendirFlags());
         assertEquals(cachedListing, CacheMode.ALWAYS.opendirFlags());
+        assertEquals(false, CacheMode.NEVER.listsAttributes());
+        assertEquals(true, CacheMode.AUTO.listsAttributes());
+        assertEquals(true, CacheMode.METADATA.listsAttributes());
+        assertEquals(true, CacheMode.ALWAYS.listsAttributes());
     }
 }

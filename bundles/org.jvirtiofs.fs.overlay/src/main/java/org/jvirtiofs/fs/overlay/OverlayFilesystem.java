@@ -76,6 +76,8 @@ public final class OverlayFilesystem implements FuseFilesystem {
     private final boolean directWrite;
     /** Files opened with direct I/O may be mapped shared where the kernel allows it. */
     private final boolean allowMmap;
+    /** Listings carry attributes (READDIRPLUS): not at cache=never, see {@link CacheMode#listsAttributes}. */
+    private final boolean listsAttributes;
     private final Map<Long, Object> handles = new ConcurrentHashMap<>();
     private final AtomicLong nextHandle = new AtomicLong(1);
 
@@ -155,6 +157,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
         keepUnchanged = cache == CacheMode.AUTO;
         directWrite = options.directWrite() && cache == CacheMode.AUTO && !options.readonly();
         allowMmap = options.allowMmap();
+        listsAttributes = cache.listsAttributes();
     }
 
     /** How many nodes the guest holds, the root included (for tests and statistics). */
@@ -170,8 +173,7 @@ public final class OverlayFilesystem implements FuseFilesystem {
     @Override
     public Set<FsCapability> init(Set<FsCapability> offered) {
         Set<FsCapability> wanted = EnumSet.of(FsCapability.ATOMIC_O_TRUNC, FsCapability.PARALLEL_DIROPS);
-        if (!timeout.isZero()) {
-            // at cache=never the guest would discard the entries' attributes: names only, as passthrough
+        if (listsAttributes) {
             wanted.add(FsCapability.DO_READDIRPLUS);
             wanted.add(FsCapability.READDIRPLUS_AUTO);
         }

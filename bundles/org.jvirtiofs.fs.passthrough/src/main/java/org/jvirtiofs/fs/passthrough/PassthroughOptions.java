@@ -205,13 +205,9 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 allowMmap, value);
     }
 
-    /**
-     * Whether listings carry attributes (READDIRPLUS): {@link #readdirplus}, and not at cache=never,
-     * where the guest would discard attributes and entries that time out at once; it looks each
-     * entry up anyway, and the host was made to stat every one for nothing.
-     */
+    /** Whether listings carry attributes (READDIRPLUS): {@link #readdirplus}, where the cache mode makes them worth it. */
     boolean listsPlus() {
-        return readdirplus && cache != CacheMode.NEVER;
+        return readdirplus && cache.listsAttributes();
     }
 
     /**
