@@ -205,7 +205,7 @@ public record PassthroughOptions(Path source, CacheMode cache, boolean writeback
                 allowMmap, value);
     }
 
-    /** Whether listings carry attributes (READDIRPLUS): {@link #readdirplus}, where the cache mode makes them worth it. */
+    /** Whether listings carry attributes (READDIRPLUS): {@link #readdirplus}, where the cache mode wants them. */
     boolean listsPlus() {
         return readdirplus && cache.listsAttributes();
     }
