@@ -7,7 +7,6 @@ import java.util.Objects;
 import org.jvirtiofs.api.Errno;
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
-import org.jvirtiofs.fuse.wire.FuseInArgs.FuseInterruptIn;
 import org.jvirtiofs.fuse.wire.FuseInHeader;
 import org.jvirtiofs.fuse.wire.FuseOutHeader;
 import org.jvirtiofs.fuse.wire.ReplyWriter;
@@ -60,6 +59,7 @@ public final class FuseSession {
         new XattrOps(fs).register(ops);
         new LockOps(fs, waiting).register(ops);
         ops[FUSE_DESTROY] = init::destroy;
+        ops[FUSE_NOTIFY_REPLY] = r -> 0; // we send no notifications, so it answers nothing
     }
 
     /** The options this session negotiates with. */
@@ -229,15 +229,6 @@ public final class FuseSession {
         if (opcode == FUSE_INIT) {
             waiting.clear();
             return init.init(r.set(h, in, out, null));
-        }
-        if (opcode == FUSE_INTERRUPT) {
-            // only a waiting lock can be stopped; any other request's reply comes promptly and
-            // is the kernel's answer. No reply: the interrupted request's is the answer.
-            waiting.interrupt(FuseInterruptIn.read(in).unique());
-            return 0;
-        }
-        if (opcode == FUSE_NOTIFY_REPLY) {
-            return 0; // we send no notifications, so it answers nothing
         }
         Negotiated state = init.state();
         if (state == null) {

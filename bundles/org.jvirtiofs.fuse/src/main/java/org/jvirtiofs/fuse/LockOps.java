@@ -4,12 +4,14 @@ import static org.jvirtiofs.fuse.FuseOpcode.*;
 
 import org.jvirtiofs.api.FsException;
 import org.jvirtiofs.api.FuseFilesystem;
+import org.jvirtiofs.fuse.wire.FuseInArgs.FuseInterruptIn;
 import org.jvirtiofs.fuse.wire.FuseInArgs.FuseLkIn;
 import org.jvirtiofs.fuse.wire.FuseOutArgs.FuseLkOut;
 
 /**
- * Remote locks (POSIX_LOCKS, FLOCK_LOCKS): GETLK, SETLK, SETLKW. A SETLKW waits registered in
- * {@link WaitingRequests}, so an INTERRUPT for it interrupts its thread.
+ * Remote locks (POSIX_LOCKS, FLOCK_LOCKS): GETLK, SETLK, SETLKW, and INTERRUPT, which only a
+ * waiting lock heeds: a SETLKW waits registered in {@link WaitingRequests}, so an INTERRUPT for it
+ * interrupts its thread. Any other request's reply comes promptly and is the kernel's answer.
  */
 final class LockOps {
     private final FuseFilesystem fs;
@@ -24,6 +26,13 @@ final class LockOps {
         t[FUSE_GETLK] = this::getlk;
         t[FUSE_SETLK] = r -> setlk(r, false);
         t[FUSE_SETLKW] = r -> setlk(r, true);
+        t[FUSE_INTERRUPT] = this::interrupt;
+    }
+
+    /** No reply: the interrupted request's own reply is the answer. */
+    private int interrupt(FuseRequest r) throws FsException {
+        waiting.interrupt(FuseInterruptIn.read(r.in).unique());
+        return 0;
     }
 
     private int getlk(FuseRequest r) throws FsException {
